@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// `npm test`: every TypeScript suite (node:test through tsx) and the Python SDK's unittest suite.
+// PostgreSQL suites need a server; CI sets VENDO_REQUIRE_POSTGRES=1 so a missing one fails the run.
+// Elsewhere they are skipped, and the summary says which and why.
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import net from "node:net";
+
+const root = new URL("..", import.meta.url).pathname;
+const pgUrl = process.env.VENDO_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const filter = process.argv.slice(2);
+
+function findTests(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    if (name === "node_modules" || name === "dist" || name.startsWith(".")) continue;
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) findTests(full, out);
+    else if (name.endsWith(".test.ts")) out.push(relative(root, full));
+  }
+  return out;
+}
+
+function reachable(url) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || 5432) });
+    socket.setTimeout(2000);
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+    socket.once("timeout", () => (socket.destroy(), resolve(false)));
+  });
+}
+
+const env = { ...process.env, VENDO_TEST_DATABASE_URL: pgUrl, NODE_ENV: "test" };
+const skipped = [];
+if (await reachable(pgUrl)) {
+  env.VENDO_TEST_POSTGRES = "1";
+} else if (process.env.VENDO_REQUIRE_POSTGRES === "1") {
+  console.error(`PostgreSQL is required (VENDO_REQUIRE_POSTGRES=1) but ${new URL(pgUrl).host} is not reachable.`);
+  process.exit(1);
+} else {
+  skipped.push(`PostgreSQL suites: no server at ${new URL(pgUrl).host} (set VENDO_TEST_DATABASE_URL to point at one)`);
+}
+
+let files = ["packages", "bench"].flatMap((d) => findTests(join(root, d))).sort();
+if (filter.length) files = files.filter((f) => filter.some((p) => f.includes(p)));
+
+let passed = 0;
+let failed = 0;
+if (files.length) {
+  const node = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", "--test-timeout=300000", ...files],
+    { cwd: root, env, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 1 << 28 },
+  );
+  process.stdout.write(node.stdout);
+  passed += Number(/^ℹ pass (\d+)/m.exec(node.stdout)?.[1] ?? 0);
+  failed += Number(/^ℹ fail (\d+)/m.exec(node.stdout)?.[1] ?? 0);
+  if (node.status !== 0 && failed === 0) failed += 1;
+}
+
+if (!filter.length || filter.some((p) => "sdks/python".includes(p) || p.includes("python"))) {
+  const py = spawnSync("python3", ["-m", "unittest", "discover", "-s", "sdks/python", "-p", "test_*.py", "-v"], {
+    cwd: root,
+    env,
+    encoding: "utf8",
+  });
+  if (py.error) {
+    skipped.push(`Python SDK suite: python3 not found (${py.error.message})`);
+  } else {
+    process.stdout.write(py.stderr);
+    const ran = Number(/^Ran (\d+) tests?/m.exec(py.stderr)?.[1] ?? 0);
+    const bad = /FAILED \((?:failures=(\d+))?(?:, )?(?:errors=(\d+))?/.exec(py.stderr);
+    const pyFailed = bad ? Number(bad[1] ?? 0) + Number(bad[2] ?? 0) : py.status === 0 ? 0 : 1;
+    passed += ran - pyFailed;
+    failed += pyFailed;
+  }
+}
+
+for (const s of skipped) console.log(`skipped: ${s}`);
+console.log(`\nvendo: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
