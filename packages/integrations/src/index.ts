@@ -1,0 +1,17 @@
+export { CatalogError, type CatalogErrorCode } from "./errors.js";
+export { loadCatalog, loadIntegrationFile, catalogDir } from "./load.js";
+export { IntegrationSchema, integrationJsonSchema } from "./schema.js";
+export type { Integration, IntegrationInput, Profile, EnvVar, Metering } from "./schema.js";
+export { catalog, getIntegration } from "./catalog.js";
+export {
+  defaultProfile,
+  envVarAppliesTo,
+  tokenEnvVar,
+  baseUrlEnvVar,
+  proxyHost,
+  providerBaseUrl,
+} from "./integration.js";
+export { renderIntegrationDoc, DEFAULT_DOMAIN, type RenderDocOptions } from "./docs/renderIntegrationDoc.js";
+export { renderDocsCommand } from "./docs/renderDocsCommand.js";
+export { resolveConnectionEnvVars } from "../lib/resolveConnectionEnvVars.js";
+export type { ConnectionRecord, DeploymentContext, ResolvedEnvVar } from "../lib/resolveConnectionEnvVars.js";

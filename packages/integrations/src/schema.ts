@@ -1,0 +1,75 @@
+// The one definition of an integration: the TypeScript type and the JSON Schema
+// (catalog/integration.schema.json) are both derived from it, so they cannot drift.
+import { z } from "zod";
+
+const slug = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, "lowercase letters, digits and dashes");
+const envName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, "UPPER_SNAKE_CASE");
+const usdDecimal = z.string().regex(/^\d+(\.\d{1,9})?$/, "a USD decimal string with at most 9 decimals");
+const path = z.string().regex(/^\/[A-Za-z0-9_\-/.]*$/, "an absolute path");
+
+export const ProfileSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  label: z.string().min(1),
+  default: z.boolean(),
+  /** Where the upstream credential comes from: Vendo's pool, or the tenant's own key on the connection. */
+  credential: z.enum(["pool", "tenant"]),
+  howItWorks: z.string().min(1),
+  quickstartNote: z.string().min(1),
+});
+
+export const EnvVarSchema = z.strictObject({
+  name: envName,
+  profiles: z.union([z.literal("all"), z.array(z.string()).min(1)]),
+  /** vendo_api_key: the deployment's vendo_sk_ key; proxy_base_url: the proxy URL + basePath;
+   *  connection_metadata: metadata[metadataKey] of the connection record. */
+  source: z.enum(["vendo_api_key", "proxy_base_url", "connection_metadata"]),
+  metadataKey: z.string().min(1).optional(),
+  secret: z.boolean(),
+  description: z.string().min(1),
+});
+
+export const MeteringSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("per_token"), usage: z.literal("openai_body") }),
+  z.strictObject({ kind: z.literal("per_call"), priceUsd: usdDecimal }),
+]);
+
+export const IntegrationSchema = z.strictObject({
+  $schema: z.string().optional(),
+  slug,
+  name: z.string().min(1),
+  tagline: z.string().min(1),
+  description: z.string().min(1),
+  category: z.string().min(1),
+  /** First sentence of the quickstart comment; the default profile's note follows it. */
+  summary: z.string().min(1),
+  upstream: z.strictObject({
+    baseUrl: z.url({ protocol: /^https?$/ }),
+    auth: z.strictObject({
+      header: z.string().regex(/^[a-z0-9-]+$/, "a lowercase header name"),
+      scheme: z.string().min(1).optional(),
+    }),
+    /** Client request headers forwarded upstream (lowercase); everything else is dropped. */
+    passHeaders: z.array(z.string().regex(/^[a-z0-9-]+$/)).default([]),
+  }),
+  proxy: z.strictObject({
+    // A regex rather than .includes(): zod renders .includes() as a non-standard JSON Schema "format".
+    hostPattern: z.string().regex(/^(?=.*\{slug\})(?=.*\{domain\})[a-z0-9.{}-]+$/, "a host containing {slug} and {domain}"),
+    basePath: path,
+    paths: z
+      .array(z.strictObject({ method: z.enum(["GET", "POST"]), path, metered: z.boolean() }))
+      .min(1),
+  }),
+  profiles: z.array(ProfileSchema).min(1),
+  envVars: z.array(EnvVarSchema).min(1),
+  metering: MeteringSchema,
+});
+
+export type Integration = z.output<typeof IntegrationSchema>;
+export type IntegrationInput = z.input<typeof IntegrationSchema>;
+export type Profile = z.output<typeof ProfileSchema>;
+export type EnvVar = z.output<typeof EnvVarSchema>;
+export type Metering = z.output<typeof MeteringSchema>;
+
+export function integrationJsonSchema(): unknown {
+  return z.toJSONSchema(IntegrationSchema, { io: "input" });
+}
