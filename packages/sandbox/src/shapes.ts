@@ -1,0 +1,83 @@
+// Response bodies and SSE chunks in OpenRouter's shapes, for chat and legacy text completions.
+// Built from string templates: the streaming loop does one small concatenation per chunk.
+
+import type { SandboxModel } from "./models.ts";
+import { completionUsageJson, type Metered } from "./usage.ts";
+
+export interface GenerationMeta {
+  readonly id: string;
+  readonly created: number;
+  readonly model: SandboxModel;
+}
+
+export interface InStreamError {
+  readonly code: number;
+  readonly message: string;
+}
+
+export interface FinishInfo {
+  readonly reason: "stop" | "length" | "error";
+  readonly native: string;
+}
+
+/** SSE chunks of one generation. Each string includes `data: ` and the blank line. */
+export interface StreamShape {
+  /** Chunk sent before the first content chunk (chat's role chunk), or null. */
+  first(): string | null;
+  piece(text: string): string;
+  finish(finish: FinishInfo): string;
+  usage(metered: Metered): string;
+  error(error: InStreamError): string;
+}
+
+/** How one endpoint renders a generation; `stream` is absent when the endpoint cannot stream. */
+export interface Shape {
+  body(content: string, finish: FinishInfo, metered: Metered, error?: InStreamError): string;
+  readonly stream?: StreamShape;
+}
+
+function head(meta: GenerationMeta, object: string): string {
+  return `{"id":"${meta.id}","provider":${JSON.stringify(meta.model.provider)},"model":${JSON.stringify(meta.model.id)},"object":"${object}","created":${meta.created}`;
+}
+
+function errorField(error: InStreamError | undefined): string {
+  return error ? `,"error":{"code":${error.code},"message":${JSON.stringify(error.message)}}` : "";
+}
+
+function chatStream(meta: GenerationMeta): StreamShape {
+  const chunkHead = `data: ${head(meta, "chat.completion.chunk")},"choices":[{"index":0,"delta":{"role":"assistant","content":`;
+  const open = `},"finish_reason":null,"native_finish_reason":null,"logprobs":null}]}\n\n`;
+  return {
+    first: () => `${chunkHead}""${open}`,
+    piece: (text) => chunkHead + JSON.stringify(text) + open,
+    finish: (f) => `${chunkHead}""},"finish_reason":"${f.reason}","native_finish_reason":${JSON.stringify(f.native)},"logprobs":null}]}\n\n`,
+    usage: (m) => `data: ${head(meta, "chat.completion.chunk")},"choices":[],"usage":${completionUsageJson(m)}}\n\n`,
+    error: (e) =>
+      `data: ${head(meta, "chat.completion.chunk")}${errorField(e)},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":"error","native_finish_reason":"error","logprobs":null}]}\n\n`,
+  };
+}
+
+export function chatShape(meta: GenerationMeta, streamed: boolean): Shape {
+  const body: Shape["body"] = (content, f, m, error) =>
+    `${head(meta, "chat.completion")}${errorField(error)},"choices":[{"logprobs":null,"finish_reason":"${f.reason}","native_finish_reason":${JSON.stringify(f.native)},"index":0,` +
+    `"message":{"role":"assistant","content":${JSON.stringify(content)},"refusal":null,"reasoning":null}}],"system_fingerprint":null,"usage":${completionUsageJson(m)}}`;
+  return streamed ? { body, stream: chatStream(meta) } : { body };
+}
+
+function textStream(meta: GenerationMeta): StreamShape {
+  const chunkHead = `data: ${head(meta, "text_completion")},"choices":[{"index":0,"text":`;
+  const open = `,"finish_reason":null,"native_finish_reason":null,"logprobs":null}]}\n\n`;
+  return {
+    first: () => null,
+    piece: (text) => chunkHead + JSON.stringify(text) + open,
+    finish: (f) => `${chunkHead}"","finish_reason":"${f.reason}","native_finish_reason":${JSON.stringify(f.native)},"logprobs":null}]}\n\n`,
+    usage: (m) => `data: ${head(meta, "text_completion")},"choices":[],"usage":${completionUsageJson(m)}}\n\n`,
+    error: (e) => `data: ${head(meta, "text_completion")}${errorField(e)},"choices":[{"index":0,"text":"","finish_reason":"error","native_finish_reason":"error","logprobs":null}]}\n\n`,
+  };
+}
+
+export function textShape(meta: GenerationMeta, streamed: boolean): Shape {
+  const body: Shape["body"] = (content, f, m, error) =>
+    `${head(meta, "text_completion")}${errorField(error)},"choices":[{"text":${JSON.stringify(content)},"index":0,"logprobs":null,"finish_reason":"${f.reason}","native_finish_reason":${JSON.stringify(f.native)}}],"usage":${completionUsageJson(m)}}`;
+  return streamed ? { body, stream: textStream(meta) } : { body };
+}

@@ -1,0 +1,83 @@
+// Relaying one generation as Server-Sent Events, the way OpenRouter does:
+//   : OPENROUTER PROCESSING        (comment, before the first chunk)
+//   data: {role chunk}             (chat only)
+//   data: {content chunk} × N      (one token per chunk, one res.write each, `chunk-delay` before each)
+//   data: {finish chunk}           (empty content, finish_reason / native_finish_reason)
+//   data: {usage chunk}            (choices: [], usage with cost)
+//   data: [DONE]
+// Interrupts replace everything after the N-th content chunk: an in-stream error chunk then the
+// end (stream-error), a destroyed socket (reset), or silence on an open connection (hang).
+
+import type { ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Call } from "./call.ts";
+import type { InterruptKind } from "./faults.ts";
+import type { FinishInfo, StreamShape } from "./shapes.ts";
+import { tokenPiece } from "./tokens.ts";
+import type { Metered } from "./usage.ts";
+
+export const PROCESSING_COMMENT = ": OPENROUTER PROCESSING\n\n";
+export const DONE_LINE = "data: [DONE]\n\n";
+
+export interface StreamPlan {
+  readonly shape: StreamShape;
+  readonly metered: Metered;
+  readonly finish: FinishInfo;
+  readonly chunkDelayMs: number;
+  readonly interrupt: { readonly kind: InterruptKind; readonly after: number } | undefined;
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
+/** Destroys the socket once the bytes already written have been flushed. */
+function resetSocket(res: ServerResponse): void {
+  const socket = res.socket;
+  if (!socket) return;
+  socket.end();
+  socket.once("finish", () => socket.destroy());
+}
+
+export async function streamGeneration(res: ServerResponse, call: Call, plan: StreamPlan): Promise<void> {
+  const { shape, metered, interrupt, chunkDelayMs } = plan;
+  res.writeHead(200, ["content-type", "text/event-stream", "cache-control", "no-cache", "x-generation-id", call.id]);
+  res.write(PROCESSING_COMMENT);
+  const first = shape.first();
+  if (first !== null) res.write(first);
+
+  const count = metered.completionTokens;
+  for (let i = 0; i < count; i++) {
+    if (chunkDelayMs > 0) await sleep(chunkDelayMs);
+    if (call.done) return; // the client went away; the call was recorded as cancelled
+    if (!res.write(shape.piece(tokenPiece(i, metered.promptTokens)))) await drained(res);
+  }
+  if (call.done) return;
+
+  switch (interrupt?.kind) {
+    case "stream-error":
+      res.end(shape.error({ code: 502, message: `Provider returned error (sandbox fault stream-error after ${count} chunks)` }));
+      call.settle("error", metered, false, "error");
+      return;
+    case "reset":
+      call.settle("reset", metered, false, null);
+      resetSocket(res);
+      return;
+    case "hang":
+      call.settle("hang", metered, false, null);
+      return; // nothing more is sent; the connection stays open until the client or close() ends it
+    case undefined:
+      res.write(shape.finish(plan.finish));
+      res.write(shape.usage(metered));
+      res.end(DONE_LINE);
+      call.settle("ok", metered, false, plan.finish.reason);
+  }
+}

@@ -1,0 +1,66 @@
+// Metering one generation: exact cost in nano-USD and the `usage` object clients receive.
+
+import { nanosToUsd, priceNanos, type Pricing } from "./money.ts";
+import type { SandboxModel } from "./models.ts";
+
+export interface Metered {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly cachedTokens: number;
+  /** prompt + completion + request (+ cache reads), rounded once. */
+  readonly costNanos: bigint;
+  /** Informational split for `cost_details` (each rounded on its own, request price in neither). */
+  readonly promptCostNanos: bigint;
+  readonly completionCostNanos: bigint;
+}
+
+interface SplitPricing {
+  readonly promptSide: Pricing;
+  readonly completionSide: Pricing;
+}
+
+const splits = new WeakMap<SandboxModel, SplitPricing>();
+
+function split(model: SandboxModel): SplitPricing {
+  let s = splits.get(model);
+  if (!s) {
+    const { prompt, completion, input_cache_read } = model.pricing;
+    s = {
+      promptSide: input_cache_read === undefined ? { prompt, completion: "0" } : { prompt, completion: "0", input_cache_read },
+      completionSide: { prompt: "0", completion },
+    };
+    splits.set(model, s);
+  }
+  return s;
+}
+
+export function meter(model: SandboxModel, promptTokens: number, completionTokens: number, cachedTokens: number): Metered {
+  const { promptSide, completionSide } = split(model);
+  return {
+    promptTokens,
+    completionTokens,
+    cachedTokens,
+    costNanos: priceNanos(model.pricing, { promptTokens, completionTokens, cachedTokens }),
+    promptCostNanos: priceNanos(promptSide, { promptTokens, completionTokens: 0, cachedTokens }),
+    completionCostNanos: priceNanos(completionSide, { promptTokens: 0, completionTokens }),
+  };
+}
+
+function costDetails(m: Metered): string {
+  return `"cost_details":{"upstream_inference_cost":null,"upstream_inference_prompt_cost":${nanosToUsd(m.promptCostNanos)},"upstream_inference_completions_cost":${nanosToUsd(m.completionCostNanos)}}`;
+}
+
+/** The `usage` object of a chat or text completion, as JSON. */
+export function completionUsageJson(m: Metered): string {
+  return (
+    `{"prompt_tokens":${m.promptTokens},"completion_tokens":${m.completionTokens},"total_tokens":${m.promptTokens + m.completionTokens},` +
+    `"cost":${nanosToUsd(m.costNanos)},"is_byok":false,` +
+    `"prompt_tokens_details":{"cached_tokens":${m.cachedTokens},"cache_write_tokens":0,"audio_tokens":0,"video_tokens":0},` +
+    `${costDetails(m)},"completion_tokens_details":{"reasoning_tokens":0,"image_tokens":0,"audio_tokens":0}}`
+  );
+}
+
+/** The `usage` object of an embeddings response, as JSON. */
+export function embeddingUsageJson(m: Metered): string {
+  return `{"prompt_tokens":${m.promptTokens},"total_tokens":${m.promptTokens},"cost":${nanosToUsd(m.costNanos)},"is_byok":false,${costDetails(m)}}`;
+}
