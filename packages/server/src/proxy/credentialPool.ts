@@ -1,0 +1,53 @@
+// The operator's upstream credentials per integration, decrypted in memory, handed out round
+// robin. A credential that failed sits out a cooldown so the next calls go to the others.
+import type { Store } from "../store/db.js";
+import type { SecretBox } from "../security/secretBox.js";
+
+export interface UpstreamCredential {
+  /** pool_credentials.id, or "byok" for a tenant's own key. */
+  id: string;
+  secret: string;
+}
+
+export function createCredentialPool(store: Store, secrets: SecretBox) {
+  let byIntegration = new Map<string, UpstreamCredential[]>();
+  const cursor = new Map<string, number>();
+  const coolingUntil = new Map<string, number>();
+
+  return {
+    async reload(): Promise<void> {
+      const rows = await store.db
+        .selectFrom("pool_credentials")
+        .select(["id", "integration", "secret_enc"])
+        .where("disabled_at", "is", null)
+        .orderBy("id")
+        .execute();
+      const next = new Map<string, UpstreamCredential[]>();
+      for (const row of rows) {
+        const list = next.get(row.integration) ?? [];
+        list.push({ id: row.id, secret: secrets.open(row.secret_enc) });
+        next.set(row.integration, list);
+      }
+      byIntegration = next;
+    },
+    /** Credentials to try for one call, in order: the next in rotation first, cooling ones last. */
+    candidates(integration: string, now: number, max = 3): UpstreamCredential[] {
+      const all = byIntegration.get(integration) ?? [];
+      if (all.length === 0) return [];
+      const start = (cursor.get(integration) ?? 0) % all.length;
+      cursor.set(integration, start + 1);
+      const rotated = [...all.slice(start), ...all.slice(0, start)];
+      const ready = rotated.filter((c) => (coolingUntil.get(c.id) ?? 0) <= now);
+      const cooling = rotated.filter((c) => (coolingUntil.get(c.id) ?? 0) > now);
+      return [...ready, ...cooling].slice(0, max);
+    },
+    coolDown(credentialId: string, ms: number, now: number): void {
+      coolingUntil.set(credentialId, now + ms);
+    },
+    find(integration: string, credentialId: string): UpstreamCredential | undefined {
+      return byIntegration.get(integration)?.find((c) => c.id === credentialId);
+    },
+  };
+}
+
+export type CredentialPool = ReturnType<typeof createCredentialPool>;

@@ -1,0 +1,174 @@
+// The proxy (data plane). Routes a request to its integration, then runs the metered call's
+// lifecycle or answers an account endpoint. Kept apart from the control API on purpose.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerContext } from "../context.js";
+import { createLedger, type Ledger } from "../ledger/ledger.js";
+import { applyMarkup, decimalToNanos } from "../ledger/money.js";
+import { createReconciler } from "../ledger/reconcile.js";
+import { newId } from "../security/apiKeys.js";
+import { accountEndpointFor, createAccountEndpoints } from "./accountEndpoints.js";
+import { createCredentialPool } from "./credentialPool.js";
+import { ProxyError, sendError } from "./errors.js";
+import { createKeyCache } from "./keyCache.js";
+import { meteredCall } from "./meteredCall.js";
+import { proxyMetrics } from "./metrics.js";
+import { createPriceBook } from "./priceBook.js";
+import { createRateLimiter } from "./rateLimiter.js";
+import { createRouter, type ProxyRoute } from "./router.js";
+import { createUpstream } from "./upstream.js";
+
+export type { ProxyRoute } from "./router.js";
+
+export interface Proxy {
+  route(req: IncomingMessage): ProxyRoute | null;
+  handle(req: IncomingMessage, res: ServerResponse, route: ProxyRoute): void;
+  ledger: Ledger;
+  /** Resolves once no call is in flight and every settlement is committed. */
+  settled(): Promise<void>;
+  /** Ends orphaned holds now (also runs on start and periodically). */
+  reconcile(): Promise<{ settled: number; released: number }>;
+  close(): Promise<void>;
+}
+
+const SYNC_MS = 500;
+const HEARTBEAT_MS = 2_000;
+const RECONCILE_MS = 30_000;
+
+export async function createProxy(ctx: ServerContext): Promise<Proxy> {
+  const { store, logger } = ctx;
+  const keys = createKeyCache(store, ctx.secrets);
+  const pool = createCredentialPool(store, ctx.secrets);
+  const upstream = createUpstream(pool);
+  const priceBook = createPriceBook(upstream, ctx.upstreamUrl);
+  const ledger = createLedger(store, ctx.instanceId, logger);
+  const rateLimiter = createRateLimiter();
+  const inFlight = new Set<string>();
+  let markups = new Map<string, bigint>();
+  const markupBps = (slug: string) => markups.get(slug) ?? 0n;
+  const accounts = createAccountEndpoints({ store, ledger, priceBook, markupBps });
+  const limits = ctx.config;
+
+  // Changes made through the control API (keys, pool, markup) reach this instance within SYNC_MS.
+  let syncedAt = Date.now();
+  async function sync(): Promise<void> {
+    const since = syncedAt - 2 * SYNC_MS; // overlap: a write committed late with an older timestamp is still seen
+    syncedAt = Date.now();
+    const changed = await store.db.selectFrom("api_keys").select("key_hash").where("updated_at", ">=", BigInt(since)).execute();
+    keys.invalidate(changed.map((k) => k.key_hash));
+    await pool.reload();
+    const rows = await store.db.selectFrom("integration_settings").select(["integration", "markup_bps"]).execute();
+    markups = new Map(rows.map((r) => [r.integration, r.markup_bps]));
+  }
+
+  const reconciler = createReconciler({
+    store,
+    ledger,
+    logger,
+    instanceId: ctx.instanceId,
+    inFlight,
+    // One process owns an SQLite file: any other instance's hold is an orphan once we start.
+    staleAfterMs: store.dialect === "sqlite" ? 0 : ctx.config.instanceStaleMs,
+    markupBps,
+    applyMarkup,
+    async lookupGeneration({ integration: slug, generationId, credentialId }) {
+      const integration = ctx.catalog.get(slug);
+      const credential = pool.find(slug, credentialId);
+      if (!integration || !credential) return null;
+      const { status, json } = await upstream.getJson(integration, ctx.upstreamUrl(slug), `${integration.proxy.basePath}/generation?id=${encodeURIComponent(generationId)}`, credential);
+      const data = (json as { data?: Record<string, unknown> } | null)?.data;
+      if (status !== 200 || !data || typeof data.total_cost !== "number") return null;
+      const costNanos = decimalToNanos(String(data.total_cost));
+      if (costNanos === null) return null;
+      return {
+        costNanos,
+        promptTokens: Number(data.tokens_prompt ?? 0),
+        completionTokens: Number(data.tokens_completion ?? 0),
+        cancelled: data.cancelled === true,
+        streamed: data.streamed === true,
+      };
+    },
+  });
+
+  await reconciler.heartbeat();
+  await sync();
+  const timers = [
+    setInterval(() => sync().catch((e: Error) => logger.warn({ err: e.message }, "proxy config sync failed")), SYNC_MS),
+    setInterval(() => reconciler.heartbeat().catch((e: Error) => logger.warn({ err: e.message }, "heartbeat failed")), HEARTBEAT_MS),
+    setInterval(() => reconciler.reconcile().catch((e: Error) => logger.warn({ err: e.message }, "reconcile failed")), RECONCILE_MS),
+  ];
+  for (const t of timers) t.unref();
+  await reconciler.reconcile().catch((e: Error) => logger.error({ err: e.message }, "start-up reconcile failed"));
+
+  const route = createRouter(ctx.catalog, ctx.config.proxyDomain);
+
+  async function handle(req: IncomingMessage, res: ServerResponse, target: ProxyRoute, requestId: string): Promise<void> {
+    const { integration, path } = target;
+    if (!integration) throw new ProxyError("NOT_FOUND", "Unknown integration.");
+    const method = req.method ?? "GET";
+    const endpoint = accountEndpointFor(integration, method, path);
+    const forwardable = integration.proxy.paths.find((p) => p.path === path && p.method === method);
+    if (!endpoint && !forwardable) throw new ProxyError("NOT_FOUND", `No route ${method} ${path}.`);
+    if (endpoint === "models") return sendJson(res, 200, await accounts.models(integration), requestId);
+
+    const now = Date.now();
+    const key = await keys.authenticate(req, integration.slug, now);
+    if (key.rpm !== null) {
+      const wait = rateLimiter.take(key.id, key.rpm, now);
+      if (wait > 0) throw new ProxyError("RATE_LIMITED", undefined, { "retry-after": String(wait) });
+    }
+    if (endpoint === "key") return sendJson(res, 200, await accounts.key(key), requestId);
+    if (endpoint === "credits") return sendJson(res, 200, await accounts.credits(key), requestId);
+    if (endpoint === "generation") return sendJson(res, 200, await accounts.generation(key, target.query), requestId);
+
+    await meteredCall(
+      {
+        ledger,
+        upstream,
+        priceBook,
+        markupBps,
+        upstreamUrl: ctx.upstreamUrl,
+        instanceLimits: limits,
+        inFlight,
+        onSettled: (call) => proxyMetrics.chargedNanos.inc({ integration: integration.slug }, Number(call.charge)),
+      },
+      req,
+      res,
+      { integration, path, key, requestId, startedAt: now },
+    );
+  }
+
+  return {
+    route,
+    ledger,
+    async settled() {
+      while (inFlight.size > 0) await new Promise((r) => setTimeout(r, 5));
+      await ledger.flush();
+    },
+    reconcile: () => reconciler.reconcile(),
+    handle(req, res, target) {
+      const requestId = newId("req");
+      const slug = target.integration?.slug ?? "unknown";
+      handle(req, res, target, requestId)
+        .catch((error: unknown) => {
+          if (error instanceof ProxyError) return sendError(res, error, requestId);
+          logger.error({ requestId, err: (error as Error).message }, "proxy request failed");
+          sendError(res, new ProxyError("UPSTREAM_UNAVAILABLE", "Internal error; nothing was charged."), requestId);
+        })
+        .finally(() => {
+          proxyMetrics.requests.inc({ integration: slug, status: String(res.statusCode) });
+          if (res.statusCode >= 400) logger.info({ requestId, integration: slug, status: res.statusCode }, "proxy request refused");
+        });
+    },
+    async close() {
+      for (const t of timers) clearInterval(t);
+      await ledger.flush();
+      await upstream.close();
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": requestId });
+  res.end(text);
+}

@@ -1,0 +1,108 @@
+// authenticate: `Authorization: Bearer vendo_sk_…` → the key's record. Lookups go by SHA-256
+// hash and are cached; a poller drops entries whose key (or tenant) changed, so revocation and
+// limit changes reach every instance within a second.
+import type { IncomingMessage } from "node:http";
+import type { Store } from "../store/db.js";
+import type { LimitReset } from "../store/schema.js";
+import type { SecretBox } from "../security/secretBox.js";
+import { hashKey, MANAGEMENT_KEY_PREFIX, PROXY_KEY_PREFIX } from "../security/apiKeys.js";
+import { ProxyError } from "./errors.js";
+
+export interface KeyRecord {
+  id: string;
+  tenantId: string;
+  integration: string;
+  deploymentId: string | null;
+  limitAmount: bigint | null;
+  limitReset: LimitReset;
+  rpm: number | null;
+  models: ReadonlySet<string> | null;
+  expiresAt: number | null;
+  disabled: boolean;
+  tenantSuspended: boolean;
+  /** The tenant's own upstream key when the key's connection uses a bring-your-own-key profile. */
+  ownCredential: string | null;
+}
+
+const NEGATIVE_TTL_MS = 1000;
+
+export function createKeyCache(store: Store, secrets: SecretBox) {
+  const cache = new Map<string, KeyRecord | { missingUntil: number }>();
+
+  async function load(hash: string): Promise<KeyRecord | null> {
+    const row = await store.db
+      .selectFrom("api_keys as k")
+      .innerJoin("tenants as t", "t.id", "k.tenant_id")
+      .leftJoin("connections as c", (j) => j.onRef("c.api_key_id", "=", "k.id").on("c.deleted_at", "is", null))
+      .select([
+        "k.id",
+        "k.tenant_id",
+        "k.integration",
+        "k.deployment_id",
+        "k.limit_amount",
+        "k.limit_reset",
+        "k.rpm",
+        "k.models",
+        "k.expires_at",
+        "k.disabled_at",
+        "k.deleted_at",
+        "t.status",
+        "c.credential_enc",
+      ])
+      .where("k.key_hash", "=", hash)
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      id: row.id,
+      tenantId: row.tenant_id,
+      integration: row.integration,
+      deploymentId: row.deployment_id,
+      limitAmount: row.limit_amount,
+      limitReset: row.limit_reset,
+      rpm: row.rpm === null ? null : Number(row.rpm),
+      models: row.models ? new Set(JSON.parse(row.models) as string[]) : null,
+      expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+      disabled: row.disabled_at !== null || row.deleted_at !== null,
+      tenantSuspended: row.status !== "active",
+      ownCredential: row.credential_enc ? secrets.open(row.credential_enc) : null,
+    };
+  }
+
+  async function lookup(hash: string): Promise<KeyRecord | null> {
+    const hit = cache.get(hash);
+    if (hit) {
+      if (!("missingUntil" in hit)) return hit;
+      if (hit.missingUntil > Date.now()) return null;
+    }
+    const record = await load(hash);
+    cache.set(hash, record ?? { missingUntil: Date.now() + NEGATIVE_TTL_MS });
+    return record;
+  }
+
+  return {
+    /** Resolves the caller's key or throws the 401/403 the client should see. */
+    async authenticate(req: IncomingMessage, integrationSlug: string, now: number): Promise<KeyRecord> {
+      const header = req.headers.authorization;
+      if (!header) throw new ProxyError("MISSING_KEY");
+      const token = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+      if (token.startsWith(MANAGEMENT_KEY_PREFIX)) throw new ProxyError("MANAGEMENT_KEY");
+      if (!token.startsWith(PROXY_KEY_PREFIX)) throw new ProxyError("INVALID_KEY");
+      const key = await lookup(hashKey(token));
+      if (!key) throw new ProxyError("INVALID_KEY");
+      if (key.disabled) throw new ProxyError("KEY_DISABLED");
+      if (key.expiresAt !== null && key.expiresAt <= now) throw new ProxyError("KEY_EXPIRED");
+      if (key.tenantSuspended) throw new ProxyError("TENANT_SUSPENDED");
+      if (key.integration !== integrationSlug) throw new ProxyError("WRONG_INTEGRATION");
+      return key;
+    },
+    /** Looks a key up without the per-request checks (the account endpoints use it too). */
+    lookup,
+    /** Forget keys whose hash changed in the store, and every negative entry. */
+    invalidate(hashes: Iterable<string>): void {
+      for (const h of hashes) cache.delete(h);
+    },
+    size: () => cache.size,
+  };
+}
+
+export type KeyCache = ReturnType<typeof createKeyCache>;

@@ -1,0 +1,189 @@
+// One metered call, in the lifecycle's words: authenticate → admit → forward → relay → meter → settle.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Integration } from "@vendo/integrations";
+import type { CallRecord, Ledger } from "../ledger/ledger.js";
+import { applyMarkup, type Nanos } from "../ledger/money.js";
+import { holdAmount, perCallPrice, tokensCost, type ModelPrice } from "../ledger/pricing.js";
+import type { KeyRecord } from "./keyCache.js";
+import { ProxyError } from "./errors.js";
+import { createJsonMeter, createSseMeter, type MeteredUsage } from "./meter.js";
+import type { PriceBook } from "./priceBook.js";
+import { parseCallRequest, readBody, type CallRequest } from "./readRequest.js";
+import { relay, relayError } from "./relay.js";
+import type { Upstream } from "./upstream.js";
+
+export interface MeteredCallDeps {
+  ledger: Ledger;
+  upstream: Upstream;
+  priceBook: PriceBook;
+  markupBps(slug: string): bigint;
+  upstreamUrl(slug: string): string;
+  instanceLimits: { maxBodyBytes: number; holdTimeoutMs: number; defaultCompletionCap: number; drainTimeoutMs: number; drainMaxBytes: number };
+  /** Calls in flight on this instance: the reconciler leaves their holds alone. */
+  inFlight: Set<string>;
+  onSettled?: (call: CallRecord) => void;
+}
+
+export interface MeteredCallContext {
+  integration: Integration;
+  path: string;
+  key: KeyRecord;
+  requestId: string;
+  startedAt: number;
+}
+
+export async function meteredCall(deps: MeteredCallDeps, req: IncomingMessage, res: ServerResponse, call: MeteredCallContext): Promise<void> {
+  const { integration, key, requestId } = call;
+  const body = await readBody(req, deps.instanceLimits.maxBodyBytes);
+  const request = parseCallRequest(req, body);
+  if (key.models) {
+    const refused = request.models.find((m) => !key.models?.has(m));
+    if (refused) throw new ProxyError("MODEL_NOT_ALLOWED", `This key may not use model '${refused}'.`);
+  }
+
+  // admit
+  const markupBps = deps.markupBps(integration.slug);
+  const price = await priceFor(deps.priceBook, integration, request);
+  const amount = holdAmount({
+    metering: integration.metering,
+    price,
+    promptBound: body.length,
+    completionBound: call.path.endsWith("/embeddings") ? 0 : completionBound(request, price, deps.instanceLimits.defaultCompletionCap),
+    markupBps,
+  });
+  let admitted;
+  try {
+    admitted = await deps.ledger.admit({
+      requestId,
+      tenantId: key.tenantId,
+      keyId: key.id,
+      amount,
+      integration: integration.slug,
+      model: request.model,
+      expiresAt: call.startedAt + deps.instanceLimits.holdTimeoutMs,
+    });
+  } catch {
+    throw new ProxyError("STORE_UNAVAILABLE");
+  }
+  if (!admitted.ok) {
+    throw new ProxyError(admitted.reason === "key_limit" ? "KEY_LIMIT" : "INSUFFICIENT_CREDITS");
+  }
+
+  deps.inFlight.add(requestId);
+  const record = (fields: Partial<CallRecord> & Pick<CallRecord, "status" | "http_status">): CallRecord => ({
+    deployment_id: key.deploymentId,
+    integration: integration.slug,
+    path: call.path,
+    model: request.model,
+    generation_id: null,
+    prompt_tokens: 0n,
+    completion_tokens: 0n,
+    upstream_cost: 0n,
+    charge: 0n,
+    estimated: 0n,
+    streamed: request.stream ? 1n : 0n,
+    latency_ms: BigInt(Date.now() - call.startedAt),
+    created_at: BigInt(call.startedAt),
+    ...fields,
+  });
+
+  try {
+    // forward
+    let upstream;
+    try {
+      upstream = await deps.upstream.forward({
+        integration,
+        baseUrl: deps.upstreamUrl(integration.slug),
+        method: "POST",
+        path: call.path,
+        headers: forwardedHeaders(req, integration),
+        body,
+        ownCredential: key.ownCredential,
+        requestId,
+      });
+    } catch (error) {
+      await deps.ledger.release(requestId, record({ status: "upstream_error", http_status: BigInt((error as ProxyError).status ?? 502) }));
+      throw error;
+    }
+
+    if (upstream.statusCode >= 400) {
+      // The upstream refused before producing output: nothing to charge.
+      await relayError(upstream, res, requestId);
+      await deps.ledger.release(requestId, record({ status: "upstream_error", http_status: BigInt(upstream.statusCode) }));
+      return;
+    }
+
+    // relay + meter
+    const isStream = String(upstream.headers["content-type"] ?? "").startsWith("text/event-stream");
+    const meter = isStream ? createSseMeter() : createJsonMeter(64 * 1024 * 1024);
+    const outcome = await relay(upstream, res, meter, {
+      requestId,
+      drainTimeoutMs: deps.instanceLimits.drainTimeoutMs,
+      drainMaxBytes: deps.instanceLimits.drainMaxBytes,
+      ...(isStream ? { onGeneration: (id: string) => deps.ledger.noteGeneration(requestId, id, upstream.credential.id) } : {}),
+    });
+
+    // settle
+    const usage = meter.finish();
+    const upstreamCost = costOf(integration, usage, price, body.length);
+    const charge = integration.metering.kind === "per_call" ? perCallPrice(integration.metering.priceUsd, markupBps) : applyMarkup(upstreamCost, markupBps);
+    const settled = record({
+      status: outcome.clientAborted ? "client_aborted" : outcome.upstreamBroke ? "upstream_error" : "ok",
+      http_status: BigInt(upstream.statusCode),
+      generation_id: usage.generationId ?? headerValue(upstream.headers["x-generation-id"]),
+      prompt_tokens: BigInt(usage.promptTokens),
+      completion_tokens: BigInt(usage.completionTokens),
+      upstream_cost: upstreamCost,
+      charge,
+      estimated: usage.estimated ? 1n : 0n,
+      streamed: isStream ? 1n : 0n,
+    });
+    await deps.ledger.settle(requestId, settled);
+    deps.onSettled?.(settled);
+  } finally {
+    deps.inFlight.delete(requestId);
+  }
+}
+
+async function priceFor(priceBook: PriceBook, integration: Integration, request: CallRequest): Promise<ModelPrice | null> {
+  if (integration.metering.kind !== "per_token") return null;
+  let dearest: ModelPrice | null = null;
+  // With fallbacks, any listed model may serve the call: hold for the dearest.
+  for (const model of request.models) {
+    const price = await priceBook.price(integration, model);
+    if (!price) throw new ProxyError("BAD_REQUEST", `'${model}' is not a valid model ID.`);
+    if (!dearest || price.completion.numerator * 10n ** BigInt(dearest.completion.scale) > dearest.completion.numerator * 10n ** BigInt(price.completion.scale)) {
+      dearest = price;
+    }
+  }
+  return dearest;
+}
+
+function completionBound(request: CallRequest, price: ModelPrice | null, defaultCap: number): number {
+  if (request.maxTokens !== null) return request.maxTokens;
+  return Math.min(defaultCap, price?.maxCompletionTokens ?? defaultCap);
+}
+
+/** The upstream's own figure when it gave one, else tokens × the price book (estimated prompt if unknown). */
+function costOf(integration: Integration, usage: MeteredUsage, price: ModelPrice | null, bodyBytes: number): Nanos {
+  if (integration.metering.kind === "per_call") return 0n;
+  if (usage.costNanos !== null) return usage.costNanos;
+  if (!price) return 0n;
+  const prompt = usage.estimated && usage.promptTokens === 0 ? Math.ceil(bodyBytes / 4) : usage.promptTokens;
+  return tokensCost(price, prompt, usage.completionTokens);
+}
+
+function forwardedHeaders(req: IncomingMessage, integration: Integration): Record<string, string> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  const accept = req.headers.accept;
+  if (accept) headers.accept = accept;
+  for (const name of integration.upstream.passHeaders) {
+    const value = req.headers[name];
+    if (typeof value === "string") headers[name] = value;
+  }
+  return headers;
+}
+
+function headerValue(v: string | string[] | undefined): string | null {
+  return typeof v === "string" ? v : null;
+}

@@ -1,0 +1,113 @@
+// relay: the upstream answer goes to the client chunk by chunk, as it arrives, bytes untouched,
+// while the meter reads a copy. If the client leaves, reading goes on (bounded in time and bytes)
+// so the real usage is learned and charged.
+import type { ServerResponse } from "node:http";
+import type { Meter } from "./meter.js";
+import type { UpstreamResponse } from "./upstream.js";
+
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "set-cookie",
+]);
+
+export interface RelayOutcome {
+  /** The client went away before the answer was complete. */
+  clientAborted: boolean;
+  /** The upstream connection broke, or was cut by the drain bounds, before the answer ended. */
+  upstreamBroke: boolean;
+  bytes: number;
+}
+
+export interface RelayOptions {
+  requestId: string;
+  drainTimeoutMs: number;
+  drainMaxBytes: number;
+  /** Called once with the generation id as soon as it is known (header or first event). */
+  onGeneration?: (generationId: string) => void;
+}
+
+export function relay(upstream: UpstreamResponse, res: ServerResponse, meter: Meter, options: RelayOptions): Promise<RelayOutcome> {
+  const headers: Record<string, string | string[]> = { "x-request-id": options.requestId };
+  for (const [name, value] of Object.entries(upstream.headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+  }
+  res.writeHead(upstream.statusCode, headers);
+  // Headers out now, so a stream's first bytes (SSE comments) are not held back.
+  res.flushHeaders();
+
+  let generationSent = false;
+  const headerGeneration = upstream.headers["x-generation-id"];
+  const reportGeneration = (id: string | null) => {
+    if (id && !generationSent && options.onGeneration) {
+      generationSent = true;
+      options.onGeneration(id);
+    }
+  };
+  reportGeneration(typeof headerGeneration === "string" ? headerGeneration : null);
+
+  const body = upstream.body;
+  return new Promise<RelayOutcome>((resolve) => {
+    let clientAborted = false;
+    let bytes = 0;
+    let drained = 0;
+    let drainTimer: NodeJS.Timeout | null = null;
+    let done = false;
+
+    const finish = (upstreamBroke: boolean) => {
+      if (done) return;
+      done = true;
+      if (drainTimer) clearTimeout(drainTimer);
+      res.off("close", onClientClose);
+      if (!clientAborted) {
+        if (upstreamBroke) res.destroy();
+        else res.end();
+      }
+      resolve({ clientAborted, upstreamBroke, bytes });
+    };
+
+    const onClientClose = () => {
+      if (done || res.writableFinished) return;
+      clientAborted = true;
+      body.resume();
+      drainTimer = setTimeout(() => body.destroy(), options.drainTimeoutMs);
+      drainTimer.unref();
+    };
+    res.on("close", onClientClose);
+
+    body.on("data", (chunk: Buffer) => {
+      bytes += chunk.length;
+      meter.push(chunk);
+      if (!generationSent) reportGeneration(meter.generationId());
+      if (clientAborted) {
+        drained += chunk.length;
+        if (drained > options.drainMaxBytes) body.destroy();
+        return;
+      }
+      if (!res.write(chunk)) {
+        body.pause();
+        res.once("drain", () => body.resume());
+      }
+    });
+    body.once("end", () => finish(false));
+    body.once("error", () => finish(true));
+    body.once("close", () => finish(!body.readableEnded));
+  });
+}
+
+/** An upstream error answer, passed on as it came (it is the upstream's word, in its shape). */
+export async function relayError(upstream: UpstreamResponse, res: ServerResponse, requestId: string): Promise<void> {
+  const text = await upstream.body.text().catch(() => "");
+  const type = upstream.headers["content-type"];
+  res.writeHead(upstream.statusCode, {
+    "content-type": typeof type === "string" ? type : "application/json",
+    "x-request-id": requestId,
+  });
+  res.end(text);
+}
