@@ -1,0 +1,105 @@
+// Control API: tenants, credits, keys, deployments, connections, pools, usage (JSON over HTTP),
+// plus health, readiness, metrics and the OpenAPI document. app.ts hands it every request that is
+// not the proxy's; fastify routes it (serverFactory gives us its node:http handler).
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { ServerContext } from "../context.js";
+import { collectProcessMetrics } from "../metrics.js";
+import { authenticate } from "./auth.js";
+import { authorize } from "./authorize.js";
+import { controlMetrics } from "./controlMetrics.js";
+import type { Route } from "./defineRoute.js";
+import { ControlError, controlError, errorBody } from "./errors.js";
+import { buildOpenApiDocument } from "./openapi.js";
+import { routes } from "./routes/index.js";
+import { registerSystemRoutes } from "./systemRoutes.js";
+import { validateRequest } from "./validateRequest.js";
+
+export interface ControlApi {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  close(): Promise<void>;
+}
+
+const API_VERSION = "1";
+
+export async function createControlApi(ctx: ServerContext): Promise<ControlApi> {
+  collectProcessMetrics();
+  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const app = Fastify({
+    // The HTTP server is app.ts's; fastify only routes. This server is created and never listens.
+    serverFactory: (fastifyHandler) => {
+      handler = fastifyHandler;
+      return createServer();
+    },
+    loggerInstance: ctx.logger.child({ component: "control" }) as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  acceptEmptyJson(app);
+  app.setErrorHandler(sendError);
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send(errorBody(404, `No route ${req.method} ${req.url.split("?")[0]}.`));
+  });
+  app.addHook("onResponse", async (req, reply) => {
+    controlMetrics.inc({ operation: req.routeOptions.config.operationId ?? "other", status: String(reply.statusCode) });
+  });
+
+  registerSystemRoutes(app, ctx, buildOpenApiDocument(routes.map((r) => r.endpoint), API_VERSION));
+  for (const route of routes) registerRoute(app, ctx, route);
+
+  await app.ready();
+  if (!handler) throw new Error("fastify did not hand over its request handler");
+  const handle = handler;
+  return { handle: (req, res) => handle(req, res), close: () => app.close() };
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    operationId?: string;
+  }
+}
+
+function registerRoute(app: FastifyInstance, ctx: ServerContext, route: Route): void {
+  const { endpoint } = route;
+  app.route({
+    method: endpoint.method,
+    url: endpoint.path,
+    config: { operationId: endpoint.operationId },
+    handler: async (req, reply) => {
+      const caller = await authenticate(ctx, req.headers.authorization);
+      authorize(endpoint, caller, req.params);
+      const input = validateRequest(endpoint, { params: req.params, headers: req.headers, query: req.query, body: req.body });
+      let status: number = endpoint.status ?? 200;
+      const body = await route.handle({ ...input, caller, setStatus: (s: number) => (status = s) } as never, ctx);
+      return reply.code(status).send(body);
+    },
+  });
+}
+
+/** JSON bodies, where an empty body means "no body" (POST /keys/:id/disable sent with a JSON content type). */
+function acceptEmptyJson(app: FastifyInstance): void {
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, text, done) => {
+    if (typeof text !== "string" || text.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(controlError("invalid_body", "The body is not valid JSON."), undefined);
+    }
+  });
+}
+
+function sendError(err: Error & { statusCode?: number }, req: FastifyRequest, reply: FastifyReply): void {
+  if (err instanceof ControlError) {
+    void reply.code(err.status).send(err.toBody());
+    return;
+  }
+  const status = err.statusCode ?? 500;
+  if (status === 413) void reply.code(413).send(errorBody(413, "The body is too large."));
+  else if (status === 415) void reply.code(415).send(errorBody(415, "Send JSON (content-type: application/json)."));
+  else if (status >= 400 && status < 500) void reply.code(status).send(errorBody(status, err.message));
+  else {
+    req.log.error({ err, operation: req.routeOptions.config.operationId }, "control API request failed");
+    void reply.code(500).send(errorBody(500, "Internal error; see the server log."));
+  }
+}

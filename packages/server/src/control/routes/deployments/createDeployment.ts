@@ -1,0 +1,16 @@
+import { newId } from "../../../security/apiKeys.js";
+import { endpoints } from "../../contract/index.js";
+import { defineRoute } from "../../defineRoute.js";
+import { mintDeploymentToken } from "../../deploymentToken.js";
+import { actingTenant } from "../../scope.js";
+import { loadTenantView } from "../tenants/tenantView.js";
+import { deploymentView } from "./deploymentViews.js";
+
+export const createDeployment = defineRoute(endpoints.createDeployment, async ({ body, caller }, ctx) => {
+  const tenantId = actingTenant(caller, body.tenant_id);
+  await loadTenantView(ctx, tenantId);
+  const token = mintDeploymentToken(ctx.secrets);
+  const row = { id: newId("dep"), tenant_id: tenantId, name: body.name, created_at: BigInt(Date.now()), deleted_at: null, ...token.columns };
+  await ctx.store.db.insertInto("deployments").values(row).execute();
+  return { ...(await deploymentView(ctx, row)), token: token.plaintext };
+});

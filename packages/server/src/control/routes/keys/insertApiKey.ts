@@ -1,0 +1,46 @@
+// Mints a vendo_sk_ key and inserts its row (hash only). Used for tenant-created keys and for the
+// key a connection gives its deployment.
+import type { Kysely, Transaction } from "kysely";
+import { mintKey, newId, PROXY_KEY_PREFIX } from "../../../security/apiKeys.js";
+import type { ApiKeysTable, Database, LimitReset } from "../../../store/schema.js";
+
+export interface NewApiKey {
+  tenantId: string;
+  integration: string;
+  deploymentId: string | null;
+  name: string;
+  limitAmount?: bigint | null;
+  limitReset?: LimitReset;
+  rpm?: number | null;
+  models?: readonly string[] | null;
+  expiresAt?: number | null;
+}
+
+export async function insertApiKey(db: Kysely<Database> | Transaction<Database>, key: NewApiKey): Promise<{ row: ApiKeysTable; plaintext: string }> {
+  const minted = mintKey(PROXY_KEY_PREFIX);
+  const now = BigInt(Date.now());
+  const row: ApiKeysTable = {
+    id: newId("key"),
+    tenant_id: key.tenantId,
+    integration: key.integration,
+    deployment_id: key.deploymentId,
+    name: key.name,
+    key_hash: minted.hash,
+    prefix: minted.prefix,
+    limit_amount: key.limitAmount ?? null,
+    limit_reset: key.limitReset ?? "none",
+    rpm: key.rpm === null || key.rpm === undefined ? null : BigInt(key.rpm),
+    models: key.models ? JSON.stringify(key.models) : null,
+    expires_at: key.expiresAt === null || key.expiresAt === undefined ? null : BigInt(key.expiresAt),
+    disabled_at: null,
+    deleted_at: null,
+    usage: 0n,
+    period_usage: 0n,
+    period_start: 0n,
+    held: 0n,
+    created_at: now,
+    updated_at: now,
+  };
+  await db.insertInto("api_keys").values(row).execute();
+  return { row, plaintext: minted.plaintext };
+}
