@@ -1,0 +1,22 @@
+// vendo sandbox: the OpenRouter-compatible simulator (@vendo/sandbox) on its own.
+import { runSandboxCli, SandboxArgsError } from "@vendo/sandbox";
+import type { Command } from "commander";
+import { CliError } from "../cliError.js";
+import type { CliContext } from "../context.js";
+
+export function registerSandbox(program: Command, cli: CliContext): void {
+  program
+    .command("sandbox")
+    .description("Start the OpenRouter-compatible sandbox upstream (vendo sandbox --help for its options).")
+    .argument("[options...]", "passed to the sandbox: --port, --host, --keys, --limit, --rpm")
+    .helpOption(false)
+    .allowUnknownOption()
+    .action(async (args: string[]) => {
+      try {
+        await runSandboxCli(args, { out: (l) => cli.out.line(l), err: (l) => cli.out.error(l) });
+      } catch (err) {
+        if (err instanceof SandboxArgsError) throw new CliError(`vendo sandbox: ${err.message} (see vendo sandbox --help)`);
+        throw err;
+      }
+    });
+}

@@ -1,0 +1,39 @@
+// Where `vendo dev` sends OpenRouter calls: the real OpenRouter with the keys in
+// OPENROUTER_POOL_KEYS, or else a sandbox started in-process with a generated upstream key.
+import { join } from "node:path";
+import { startSandbox } from "@vendo/sandbox";
+import { randomBase62 } from "../../security/apiKeys.js";
+import { persistedSecret } from "./persistedSecret.js";
+
+export interface DevUpstream {
+  kind: "sandbox" | "openrouter";
+  /** Pool keys to register, with the label `vendo dev` manages them by. */
+  poolKeys: Array<{ secret: string; label: string }>;
+  /** Upstream base override for the server (the sandbox's), or none for the catalog's. */
+  upstreams: Record<string, string>;
+  describe: string;
+  close(): Promise<void>;
+}
+
+export async function startDevUpstream(env: NodeJS.ProcessEnv, dataDir: string): Promise<DevUpstream> {
+  const realKeys = (env.OPENROUTER_POOL_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean);
+  if (realKeys.length > 0) {
+    return {
+      kind: "openrouter",
+      poolKeys: realKeys.map((secret, i) => ({ secret, label: `dev:OPENROUTER_POOL_KEYS[${i}]` })),
+      upstreams: {},
+      describe: `OpenRouter (${realKeys.length} key${realKeys.length > 1 ? "s" : ""} from OPENROUTER_POOL_KEYS)`,
+      close: async () => undefined,
+    };
+  }
+  const key = persistedSecret(join(dataDir, "sandbox.key"), () => `sk-or-v1-sandbox-${randomBase62(24)}`);
+  const sandbox = await startSandbox({ port: 0, keys: [key] });
+  return {
+    kind: "sandbox",
+    poolKeys: [{ secret: key, label: "dev:sandbox" }],
+    // The catalog's upstream base is https://openrouter.ai/api and paths are /v1/…; the sandbox serves /api/v1/….
+    upstreams: { openrouter: `${sandbox.url}/api` },
+    describe: `sandbox at ${sandbox.baseUrl} (set OPENROUTER_POOL_KEYS to use OpenRouter)`,
+    close: () => sandbox.close(),
+  };
+}

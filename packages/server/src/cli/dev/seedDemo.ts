@@ -1,0 +1,55 @@
+// What `vendo dev` sets up through the control API, idempotently across restarts: the pool keys,
+// a tenant "demo" with $10 of credit, a deployment "demo-app" connected to openrouter.
+import { endpoints } from "../../control/contract/index.js";
+import type { ControlClient } from "../client.js";
+
+export const DEMO_TENANT = "demo";
+export const DEMO_DEPLOYMENT = "demo-app";
+export const DEMO_CREDIT_USD = "10";
+const INTEGRATION = "openrouter";
+
+export interface DemoSetup {
+  tenantId: string;
+  deploymentId: string;
+  balance: string;
+  env: Record<string, string>;
+}
+
+/** Registers the dev pool keys (matched by label and last 4) and retires dev keys no longer given. */
+export async function syncDevPool(client: ControlClient, poolKeys: ReadonlyArray<{ secret: string; label: string }>): Promise<void> {
+  const { data } = await client.call(endpoints.listPoolCredentials, { query: { integration: INTEGRATION } });
+  const live = data.filter((c) => !c.disabled);
+  const kept = new Set<string>();
+  for (const key of poolKeys) {
+    const match = live.find((c) => c.label === key.label && c.last4 === key.secret.slice(-4) && !kept.has(c.id));
+    if (match) kept.add(match.id);
+    else kept.add((await client.call(endpoints.addPoolCredential, { body: { integration: INTEGRATION, label: key.label, secret: key.secret } })).id);
+  }
+  for (const stale of live.filter((c) => c.label.startsWith("dev:") && !kept.has(c.id))) {
+    await client.call(endpoints.disablePoolCredential, { params: { id: stale.id } });
+  }
+}
+
+export async function seedDemo(client: ControlClient): Promise<DemoSetup> {
+  const tenants = await client.call(endpoints.listTenants, { query: { name: DEMO_TENANT } });
+  const tenantId = tenants.data[0]?.id ?? (await client.call(endpoints.createTenant, { body: { name: DEMO_TENANT } })).id;
+  // A fixed idempotency key: the demo credit is given once, however often dev restarts.
+  const credit = await client.call(endpoints.addCredits, {
+    params: { id: tenantId },
+    headers: { "idempotency-key": `vendo-dev-demo-credit-${tenantId}` },
+    body: { amount: DEMO_CREDIT_USD, memo: "vendo dev: demo credit" },
+  });
+
+  const deployments = await client.call(endpoints.listDeployments, { query: { tenant_id: tenantId, name: DEMO_DEPLOYMENT } });
+  const deployment = deployments.data[0] ?? (await client.call(endpoints.createDeployment, { body: { tenant_id: tenantId, name: DEMO_DEPLOYMENT } }));
+  if (!deployment.connections.some((c) => c.integration === INTEGRATION)) {
+    await client.call(endpoints.createConnection, { params: { id: deployment.id }, body: { integration: INTEGRATION } });
+  }
+  const env = await client.call(endpoints.getDeploymentEnv, { params: { id: deployment.id }, query: { reveal: "true" } });
+  return {
+    tenantId,
+    deploymentId: deployment.id,
+    balance: credit.balance.balance,
+    env: Object.fromEntries(env.data.filter((v) => v.integration === INTEGRATION).map((v) => [v.name, v.value])),
+  };
+}
