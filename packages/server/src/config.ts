@@ -1,0 +1,87 @@
+// Everything a server instance is configured with, resolved once at start-up from options and env.
+import { join } from "node:path";
+import { loadSecretKey } from "./security/secretBox.js";
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  /** Public domain of the proxies: calls to `<slug>-proxy.<domain>` are routed by Host. */
+  proxyDomain?: string;
+  /** Public URL of this server (for `/proxy/<slug>` URLs and VENDO_API_URL); defaults to the listen address. */
+  publicUrl?: string;
+  databaseUrl?: string | undefined;
+  sqlitePath?: string | undefined;
+  pgSchema?: string | undefined;
+  /** Folder for the embedded store and the generated secret key (default ./.vendo). */
+  dataDir?: string;
+  /** Operator bearer for the control API. */
+  adminToken?: string;
+  /** VENDO_SECRET_KEY: 32 bytes, hex or base64. Generated into dataDir when absent. */
+  secretKey?: string;
+  /** Upstream base URLs by integration slug, replacing the catalog's (e.g. a sandbox). */
+  upstreams?: Record<string, string>;
+  /** How long a hold may stay open before the reconciler ends it. */
+  holdTimeoutMs?: number;
+  /** Completion tokens assumed for a hold when a request gives no max_tokens. */
+  defaultCompletionCap?: number;
+  maxBodyBytes?: number;
+  /** PostgreSQL: an instance silent this long is dead and its open holds are reconciled. */
+  instanceStaleMs?: number;
+  /** After a client disconnects, how long and how many bytes the proxy keeps reading upstream for usage. */
+  drainTimeoutMs?: number;
+  drainMaxBytes?: number;
+  /** On close, how long in-flight responses may take before their sockets are cut. */
+  shutdownGraceMs?: number;
+  logLevel?: string;
+  /** Where logs go (a writable stream); stdout by default. Tests capture it. */
+  logStream?: NodeJS.WritableStream;
+}
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  proxyDomain: string | null;
+  publicUrl: string | null;
+  databaseUrl: string | undefined;
+  sqlitePath: string;
+  pgSchema: string | undefined;
+  dataDir: string;
+  adminToken: string | null;
+  secretKey: Buffer;
+  upstreams: Record<string, string>;
+  holdTimeoutMs: number;
+  defaultCompletionCap: number;
+  maxBodyBytes: number;
+  instanceStaleMs: number;
+  drainTimeoutMs: number;
+  drainMaxBytes: number;
+  shutdownGraceMs: number;
+  logLevel: string;
+  logStream: NodeJS.WritableStream | undefined;
+}
+
+export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const dataDir = options.dataDir ?? env.VENDO_DATA_DIR ?? ".vendo";
+  return {
+    port: options.port ?? Number(env.PORT ?? 8080),
+    host: options.host ?? env.VENDO_HOST ?? "127.0.0.1",
+    proxyDomain: options.proxyDomain ?? env.VENDO_PROXY_DOMAIN ?? null,
+    publicUrl: options.publicUrl ?? env.VENDO_PUBLIC_URL ?? null,
+    databaseUrl: options.databaseUrl ?? env.DATABASE_URL,
+    sqlitePath: options.sqlitePath ?? env.VENDO_SQLITE_PATH ?? join(dataDir, "vendo.db"),
+    pgSchema: options.pgSchema,
+    dataDir,
+    adminToken: options.adminToken ?? env.VENDO_ADMIN_TOKEN ?? null,
+    secretKey: loadSecretKey(options.secretKey ?? env.VENDO_SECRET_KEY, join(dataDir, "secret.key")),
+    upstreams: options.upstreams ?? {},
+    holdTimeoutMs: options.holdTimeoutMs ?? 10 * 60_000,
+    defaultCompletionCap: options.defaultCompletionCap ?? 4096,
+    maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
+    instanceStaleMs: options.instanceStaleMs ?? 10_000,
+    drainTimeoutMs: options.drainTimeoutMs ?? 120_000,
+    drainMaxBytes: options.drainMaxBytes ?? 16 * 1024 * 1024,
+    shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
+    logLevel: options.logLevel ?? env.VENDO_LOG_LEVEL ?? "info",
+    logStream: options.logStream,
+  };
+}

@@ -1,0 +1,67 @@
+// The hot path's ledger: admit (place a hold), settle (charge once), release, and the generation
+// id of a running call, all committed through one group-commit batcher.
+import type { Logger } from "pino";
+import type { Store } from "../store/db.js";
+import { applyBatch } from "./applyBatch.js";
+import { createBatcher } from "./batcher.js";
+import type { AdmitOp, AdmitResult, CallRecord, EndResult, LedgerOp, LedgerResult } from "./operations.js";
+
+export type { AdmitResult, CallRecord, EndResult } from "./operations.js";
+
+export interface Ledger {
+  /** Resolves once the hold is committed (durable) or refused. */
+  admit(op: Omit<AdmitOp, "type">): Promise<AdmitResult>;
+  /** Charges the call and ends its hold; a second settle or release of the same request is a no-op. */
+  settle(requestId: string, call: CallRecord): Promise<EndResult>;
+  release(requestId: string, call: CallRecord | null): Promise<EndResult>;
+  /** Remembers which generation a running call is, for reconciliation after a crash. Fire and forget. */
+  noteGeneration(requestId: string, generationId: string, credentialId: string): void;
+  /** Waits for every submitted operation to commit. */
+  flush(): Promise<void>;
+}
+
+const RETRIES = 5;
+
+export function createLedger(store: Store, instanceId: string, logger: Logger): Ledger {
+  const batcher = createBatcher<LedgerOp, LedgerResult>(async (ops) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await store.db.transaction().execute((tx) => applyBatch(tx, store.dialect, ops, { now: Date.now(), instanceId }));
+      } catch (error) {
+        // Serialization failures and deadlocks (40001/40P01) or a busy SQLite file are worth another go.
+        const code = (error as { code?: string }).code;
+        const transient = code === "40001" || code === "40P01" || code === "SQLITE_BUSY";
+        if (!transient || attempt >= RETRIES) throw error;
+        logger.warn({ code, attempt, ops: ops.length }, "ledger batch retried");
+        await new Promise((r) => setTimeout(r, 5 * attempt));
+      }
+    }
+  });
+
+  async function end(op: LedgerOp): Promise<EndResult> {
+    // Losing a settlement would lose money: keep trying, then leave the hold to the reconciler.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await batcher.submit(op)) as EndResult;
+      } catch (error) {
+        if (attempt >= 3) {
+          logger.error({ requestId: op.requestId, err: (error as Error).message }, "settlement not committed; left to the reconciler");
+          throw error;
+        }
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
+  }
+
+  return {
+    admit: (op) => batcher.submit({ type: "admit", ...op }) as Promise<AdmitResult>,
+    settle: (requestId, call) => end({ type: "settle", requestId, call }),
+    release: (requestId, call) => end({ type: "release", requestId, call }),
+    noteGeneration(requestId, generationId, credentialId) {
+      batcher.submit({ type: "generation", requestId, generationId, credentialId }).catch((error: Error) => {
+        logger.warn({ requestId, err: error.message }, "generation id not recorded");
+      });
+    },
+    flush: () => batcher.drain(),
+  };
+}

@@ -1,0 +1,84 @@
+// Money is integer nano-USD (1e-9 USD) in a bigint. Decimal strings and JSON numbers are converted
+// exactly, with one rounding (half up) where a value has more than nine decimals.
+export type Nanos = bigint;
+
+export const NANOS_PER_USD = 1_000_000_000n;
+
+const DECIMAL = /^([+-])?(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/**
+ * Exact USD decimal (or the text of a JSON number, exponent allowed) → nano-USD, rounded half up
+ * once beyond nine decimals. Returns null for anything that is not a finite decimal.
+ */
+export function decimalToNanos(text: string): Nanos | null {
+  const m = DECIMAL.exec(text.trim());
+  if (!m) return null;
+  const [, sign, int = "0", frac = "", exp = "0"] = m;
+  const shift = Number(exp);
+  if (!Number.isSafeInteger(shift) || Math.abs(shift) > 400) return null;
+  // digits × 10^(shift − frac.length) USD = digits × 10^(shift − frac.length + 9) nanos
+  const digits = BigInt(int + frac);
+  const scale = shift - frac.length + 9;
+  let nanos: bigint;
+  if (scale >= 0) nanos = digits * 10n ** BigInt(scale);
+  else {
+    const divisor = 10n ** BigInt(-scale);
+    nanos = (digits + divisor / 2n) / divisor;
+  }
+  return sign === "-" ? -nanos : nanos;
+}
+
+/** A JSON number (e.g. usage.cost) → nano-USD, through its shortest decimal text. */
+export function usdNumberToNanos(value: number): Nanos | null {
+  return Number.isFinite(value) ? decimalToNanos(String(value)) : null;
+}
+
+/** nano-USD → exact USD decimal string with no trailing zeros ("1.5", "0.000000001", "-2"). */
+export function formatUsd(nanos: Nanos): string {
+  const negative = nanos < 0n;
+  const abs = negative ? -nanos : nanos;
+  const whole = abs / NANOS_PER_USD;
+  const frac = (abs % NANOS_PER_USD).toString().padStart(9, "0").replace(/0+$/, "");
+  return `${negative ? "-" : ""}${whole}${frac ? "." + frac : ""}`;
+}
+
+/** nano-USD → a JSON number in USD, for OpenRouter-shaped responses that carry numbers. */
+export function nanosToUsdNumber(nanos: Nanos): number {
+  return Number(formatUsd(nanos));
+}
+
+/**
+ * A per-unit decimal price (USD per token, as OpenRouter writes it) kept exact as a fraction:
+ * `perUnit = numerator / 10^scale` USD. Multiplying by a count and rounding once gives nano-USD.
+ */
+export interface UnitPrice {
+  numerator: bigint;
+  scale: number;
+}
+
+export function parseUnitPrice(text: string): UnitPrice | null {
+  const m = DECIMAL.exec(text.trim());
+  if (!m || m[1] === "-") return null;
+  // Some catalogs write tiny prices with an exponent ("3e-7"): fold it into the scale.
+  const [, , int = "0", frac = "", exp = "0"] = m;
+  const scale = frac.length - Number(exp);
+  const digits = BigInt(int + frac);
+  return scale >= 0 ? { numerator: digits, scale } : { numerator: digits * 10n ** BigInt(-scale), scale: 0 };
+}
+
+/** Sum of count × unit price over the parts, in nano-USD, rounded half up once. */
+export function priceNanos(parts: Array<{ count: bigint; price: UnitPrice }>, roundUp = false): Nanos {
+  const scale = Math.max(0, ...parts.map((p) => p.price.scale));
+  let total = 0n;
+  for (const p of parts) total += p.count * p.price.numerator * 10n ** BigInt(scale - p.price.scale);
+  // total / 10^scale USD = total × 10^9 / 10^scale nanos
+  const numerator = total * NANOS_PER_USD;
+  const divisor = 10n ** BigInt(scale);
+  return roundUp ? (numerator + divisor - 1n) / divisor : (numerator + divisor / 2n) / divisor;
+}
+
+/** The integration's markup (basis points) on an upstream cost, rounded half up once. */
+export function applyMarkup(upstream: Nanos, markupBps: bigint): Nanos {
+  if (markupBps === 0n) return upstream;
+  return (upstream * (10_000n + markupBps) + 5_000n) / 10_000n;
+}

@@ -1,0 +1,11 @@
+import type { LimitReset } from "../store/schema.js";
+
+/** Start (epoch ms, UTC) of the key-limit period containing `now`; 0 for keys that never reset. */
+export function periodStart(reset: LimitReset, now: number): number {
+  if (reset === "none") return 0;
+  const d = new Date(now);
+  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  if (reset === "daily") return day;
+  if (reset === "weekly") return day - ((d.getUTCDay() + 6) % 7) * 86_400_000; // weeks start on Monday
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+}

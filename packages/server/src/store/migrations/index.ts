@@ -1,0 +1,23 @@
+// Forward-only, versioned migrations shared by SQLite and PostgreSQL. Add a file, add it here;
+// never edit one that has shipped.
+import type { Kysely, Migration, MigrationProvider } from "kysely";
+import type { Dialect } from "../dialect.js";
+import * as initial from "./001_initial.js";
+import * as deploymentTokens from "./002_deployment_tokens.js";
+
+type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
+
+const migrations: Record<string, DialectMigration> = {
+  "001_initial": initial,
+  "002_deployment_tokens": deploymentTokens,
+};
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return Object.fromEntries(
+        Object.entries(migrations).map(([name, m]) => [name, { up: (db: Kysely<unknown>) => m.up(db, dialect) }]),
+      );
+    },
+  };
+}

@@ -1,0 +1,141 @@
+// A whole Vendo on loopback for integration tests: a sandbox upstream, a server on the given
+// store kind, and seeding helpers that write through the same modules the control API uses.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { startSandbox, type Sandbox, type SandboxKeyConfig } from "@vendo/sandbox";
+import { startServer, type VendoServer } from "../../src/app.js";
+import type { ServerOptions } from "../../src/config.js";
+import { openAccount, topUp } from "../../src/ledger/accounts.js";
+import { decimalToNanos } from "../../src/ledger/money.js";
+import { mintKey, newId, PROXY_KEY_PREFIX } from "../../src/security/apiKeys.js";
+import type { LimitReset } from "../../src/store/schema.js";
+import { createTestStoreConfig, type StoreKind } from "./stores.js";
+
+export const TEST_SECRET_KEY = "a".repeat(64);
+
+export interface World {
+  sandbox: Sandbox;
+  server: VendoServer;
+  /** Base URL a client uses: the proxy URL ending in /v1. */
+  proxyBaseUrl: string;
+  poolKeys: string[];
+  /** Every log line the server wrote. */
+  logs: string[];
+  createTenant(usd: string): Promise<string>;
+  createKey(tenantId: string, options?: KeyOptions): Promise<{ id: string; plaintext: string }>;
+  close(): Promise<void>;
+}
+
+export interface KeyOptions {
+  integration?: string;
+  limitUsd?: string | null;
+  limitReset?: LimitReset;
+  rpm?: number | null;
+  models?: string[] | null;
+  expiresAt?: number | null;
+  disabled?: boolean;
+}
+
+export async function startWorld(
+  kind: StoreKind,
+  options: { poolKeys?: Array<string | SandboxKeyConfig>; server?: ServerOptions; markupBps?: bigint } = {},
+): Promise<World> {
+  const poolKeyConfigs = options.poolKeys ?? ["sk-or-pool-one-" + newId("k"), "sk-or-pool-two-" + newId("k")];
+  const poolKeys = poolKeyConfigs.map((k) => (typeof k === "string" ? k : k.key));
+  const sandbox = await startSandbox({ keys: poolKeyConfigs });
+  const target = await createTestStoreConfig(kind);
+  const dataDir = mkdtempSync(join(tmpdir(), "vendo-world-"));
+  const logs: string[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  let server: VendoServer;
+  try {
+    server = await startServer({
+      port: 0,
+      ...target.config,
+      dataDir,
+      adminToken: "test-admin-token",
+      secretKey: TEST_SECRET_KEY,
+      upstreams: { openrouter: `${sandbox.url}/api` },
+      logStream,
+      ...options.server,
+    });
+  } catch (error) {
+    await sandbox.close();
+    await target.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const { db } = server.store;
+  const now = BigInt(Date.now());
+  for (const secret of poolKeys) {
+    await db
+      .insertInto("pool_credentials")
+      .values({ id: newId("pc"), integration: "openrouter", label: "test", secret_enc: server.ctx.secrets.seal(secret), last4: secret.slice(-4), created_at: now, disabled_at: null })
+      .execute();
+  }
+  if (options.markupBps) {
+    await db.insertInto("integration_settings").values({ integration: "openrouter", markup_bps: options.markupBps, updated_at: now }).execute();
+  }
+  // Let the proxy pick the pool and markup up (it syncs every 500 ms).
+  await new Promise((r) => setTimeout(r, 700));
+
+  return {
+    sandbox,
+    server,
+    proxyBaseUrl: `${server.url}/proxy/openrouter/v1`,
+    poolKeys,
+    logs,
+    async createTenant(usd) {
+      const id = newId("ten");
+      await db.insertInto("tenants").values({ id, name: id, status: "active", created_at: BigInt(Date.now()) }).execute();
+      await openAccount(db, id);
+      const amount = decimalToNanos(usd) as bigint;
+      if (amount > 0n) await topUp(db, { tenantId: id, amount, idempotencyKey: `seed-${id}` });
+      return id;
+    },
+    async createKey(tenantId, o = {}) {
+      const minted = mintKey(PROXY_KEY_PREFIX);
+      const id = newId("key");
+      const t = BigInt(Date.now());
+      await db
+        .insertInto("api_keys")
+        .values({
+          id,
+          tenant_id: tenantId,
+          integration: o.integration ?? "openrouter",
+          deployment_id: null,
+          name: "test key",
+          key_hash: minted.hash,
+          prefix: minted.prefix,
+          limit_amount: o.limitUsd ? decimalToNanos(o.limitUsd) : null,
+          limit_reset: o.limitReset ?? "none",
+          rpm: o.rpm == null ? null : BigInt(o.rpm),
+          models: o.models ? JSON.stringify(o.models) : null,
+          expires_at: o.expiresAt == null ? null : BigInt(o.expiresAt),
+          disabled_at: o.disabled ? t : null,
+          deleted_at: null,
+          usage: 0n,
+          period_usage: 0n,
+          period_start: 0n,
+          held: 0n,
+          created_at: t,
+          updated_at: t,
+        })
+        .execute();
+      return { id, plaintext: minted.plaintext };
+    },
+    async close() {
+      await server.close();
+      await sandbox.close();
+      await target.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
