@@ -30,6 +30,7 @@ export function rawPost(url: string, body: unknown, key: string, opts: RawOption
     const payload = typeof body === "string" ? body : JSON.stringify(body);
     const started = performance.now();
     let settled = false;
+    let responded = false;
     const req = request(url, {
       method: "POST",
       agent: false,
@@ -37,10 +38,12 @@ export function rawPost(url: string, body: unknown, key: string, opts: RawOption
     });
     const destroy = () => req.destroy();
     req.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "ECONNRESET" && settled === false) return; // reported through 'close' below
+      // Once a response started, a reset is reported through its 'close' below; before it, it is the error.
+      if (err.code === "ECONNRESET" && responded) return;
       if (!settled) reject(err);
     });
     req.on("response", (res) => {
+      responded = true;
       const arrivals: Arrival[] = [];
       let text = "";
       const finish = (ending: "end" | "aborted") => {
