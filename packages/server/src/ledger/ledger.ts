@@ -18,11 +18,15 @@ export interface Ledger {
   noteGeneration(requestId: string, generationId: string, credentialId: string): void;
   /** Waits for every submitted operation to commit. */
   flush(): Promise<void>;
+  /** Drops generation notes not yet written (their calls are over or being abandoned), then flushes. */
+  close(): Promise<void>;
 }
 
 const RETRIES = 5;
+const GENERATION_NOTE_DELAY_MS = 20;
 
 export function createLedger(store: Store, instanceId: string, logger: Logger): Ledger {
+  const pendingNotes = new Set<NodeJS.Timeout>();
   const batcher = createBatcher<LedgerOp, LedgerResult>(async (ops) => {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -58,10 +62,23 @@ export function createLedger(store: Store, instanceId: string, logger: Logger): 
     settle: (requestId, call) => end({ type: "settle", requestId, call }),
     release: (requestId, call) => end({ type: "release", requestId, call }),
     noteGeneration(requestId, generationId, credentialId) {
-      batcher.submit({ type: "generation", requestId, generationId, credentialId }).catch((error: Error) => {
-        logger.warn({ requestId, err: error.message }, "generation id not recorded");
-      });
+      // Only a call still running after a crash needs it, so it is written a moment later, off the
+      // first byte's path; a call that ended by then is skipped by applyBatch.
+      const note = () =>
+        batcher.submit({ type: "generation", requestId, generationId, credentialId }).catch((error: Error) => {
+          logger.warn({ requestId, err: error.message }, "generation id not recorded");
+        });
+      const timer = setTimeout(() => {
+        pendingNotes.delete(timer);
+        void note();
+      }, GENERATION_NOTE_DELAY_MS);
+      pendingNotes.add(timer);
     },
     flush: () => batcher.drain(),
+    close() {
+      for (const timer of pendingNotes) clearTimeout(timer);
+      pendingNotes.clear();
+      return batcher.drain();
+    },
   };
 }

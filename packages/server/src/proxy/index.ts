@@ -5,7 +5,7 @@ import type { ServerContext } from "../context.js";
 import { createLedger, type Ledger } from "../ledger/ledger.js";
 import { applyMarkup, decimalToNanos } from "../ledger/money.js";
 import { createReconciler } from "../ledger/reconcile.js";
-import { newId } from "../security/apiKeys.js";
+import { newTimeOrderedId } from "../security/apiKeys.js";
 import { accountEndpointFor, createAccountEndpoints } from "./accountEndpoints.js";
 import { createCredentialPool } from "./credentialPool.js";
 import { ProxyError, sendError } from "./errors.js";
@@ -146,7 +146,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     },
     reconcile: () => reconciler.reconcile(),
     handle(req, res, target) {
-      const requestId = newId("req");
+      const requestId = newTimeOrderedId("req");
       const slug = target.integration?.slug ?? "unknown";
       handle(req, res, target, requestId)
         .catch((error: unknown) => {
@@ -161,7 +161,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     },
     async close() {
       for (const t of timers) clearInterval(t);
-      await ledger.flush();
+      await ledger.close();
       await upstream.close();
     },
   };

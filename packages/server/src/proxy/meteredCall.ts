@@ -118,6 +118,7 @@ export async function meteredCall(deps: MeteredCallDeps, req: IncomingMessage, r
     const meter = isStream ? createSseMeter() : createJsonMeter(64 * 1024 * 1024);
     const outcome = await relay(upstream, res, meter, {
       requestId,
+      streaming: isStream,
       drainTimeoutMs: deps.instanceLimits.drainTimeoutMs,
       drainMaxBytes: deps.instanceLimits.drainMaxBytes,
       ...(isStream ? { onGeneration: (id: string) => deps.ledger.noteGeneration(requestId, id, upstream.credential.id) } : {}),

@@ -29,6 +29,8 @@ export interface RelayOptions {
   requestId: string;
   drainTimeoutMs: number;
   drainMaxBytes: number;
+  /** An event stream (flushed as it comes) rather than one JSON body. */
+  streaming: boolean;
   /** Called once with the generation id as soon as it is known (header or first event). */
   onGeneration?: (generationId: string) => void;
 }
@@ -39,8 +41,9 @@ export function relay(upstream: UpstreamResponse, res: ServerResponse, meter: Me
     if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
   }
   res.writeHead(upstream.statusCode, headers);
-  // Headers out now, so a stream's first bytes (SSE comments) are not held back.
-  res.flushHeaders();
+  // A stream's headers go out now, so nothing waits for its first event; a JSON answer's go out
+  // with its body, in one write.
+  if (options.streaming) res.flushHeaders();
 
   let generationSent = false;
   const headerGeneration = upstream.headers["x-generation-id"];

@@ -32,3 +32,13 @@ export function mintKey(kindPrefix: typeof PROXY_KEY_PREFIX | typeof MANAGEMENT_
 export function newId(kind: string): string {
   return `${kind}_${randomBase62(16)}`;
 }
+
+/**
+ * An id that sorts by creation time (milliseconds, then randomness), for rows written on the hot
+ * path: new rows land at the right edge of their indexes instead of dirtying a random page each.
+ */
+export function newTimeOrderedId(kind: string, now = Date.now()): string {
+  let time = "";
+  for (let t = now, i = 0; i < 8; i++, t = Math.floor(t / 62)) time = BASE62[t % 62] + time;
+  return `${kind}_${time}${randomBase62(10)}`;
+}

@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from "kysely";
 import pg from "pg";
 import type { Dialect } from "./dialect.js";
 import { migrationProvider } from "./migrations/index.js";
@@ -62,8 +62,34 @@ function openSqlite(config: StoreConfig): Store {
   database.pragma("synchronous = NORMAL");
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return { db, dialect: "sqlite", location: path, close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; on the hot path the same few statements run thousands of
+ * times a second, so keep the most recent ones prepared. Safe because the store never streams
+ * (a statement is done before the next use) and SQLite re-prepares itself after a schema change.
+ */
+function withStatementCache(database: SqliteDatabase.Database, capacity = 256): SqliteDialectDatabase {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (statement) {
+        statements.delete(sql); // re-insert: the map's order is the recency order
+      } else {
+        statement = database.prepare(sql);
+        if (statements.size >= capacity) statements.delete(statements.keys().next().value as string);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+    close() {
+      statements.clear();
+      database.close();
+    },
+  };
 }
 
 function openPostgres(config: StoreConfig): Store {
