@@ -14,6 +14,8 @@ import type { LimitReset } from "../../src/store/schema.js";
 import { createTestStoreConfig, type StoreKind } from "./stores.js";
 
 export const TEST_SECRET_KEY = "a".repeat(64);
+/** The operator's bearer (VENDO_ADMIN_TOKEN) of every world's control API. */
+export const WORLD_ADMIN_TOKEN = "test-admin-token";
 
 export interface World {
   sandbox: Sandbox;
@@ -60,7 +62,7 @@ export async function startWorld(
       port: 0,
       ...target.config,
       dataDir,
-      adminToken: "test-admin-token",
+      adminToken: WORLD_ADMIN_TOKEN,
       secretKey: TEST_SECRET_KEY,
       upstreams: { openrouter: `${sandbox.url}/api` },
       logStream,

@@ -1,5 +1,5 @@
 // Runs the real `vendo` binary (bin/vendo.mjs through tsx) as a child process, from the repo root.
-import { execFile } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../../../../", import.meta.url));
@@ -25,4 +25,18 @@ export function runVendo(args: readonly string[], env: NodeJS.ProcessEnv, cwd = 
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Starts `vendo` without waiting: for tests that signal it. `result` resolves when it exits. */
+export function spawnVendo(args: readonly string[], env: NodeJS.ProcessEnv, cwd = repoRoot): { child: ChildProcess; result: Promise<VendoResult> } {
+  const child = spawn(process.execPath, [vendoBin, ...args], { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+  child.stderr?.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+  const result = new Promise<VendoResult>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code, signal) => resolve({ code: code ?? (signal ? -1 : 1), stdout, stderr }));
+  });
+  return { child, result };
 }
