@@ -30,6 +30,8 @@ export interface ServerOptions {
   /** After a client disconnects, how long and how many bytes the proxy keeps reading upstream for usage. */
   drainTimeoutMs?: number;
   drainMaxBytes?: number;
+  /** Connections to each upstream origin, i.e. calls in flight upstream at once (default 4096). */
+  upstreamConnections?: number;
   /** On close, how long in-flight responses may take before their sockets are cut. */
   shutdownGraceMs?: number;
   logLevel?: string;
@@ -55,6 +57,7 @@ export interface ServerConfig {
   instanceStaleMs: number;
   drainTimeoutMs: number;
   drainMaxBytes: number;
+  upstreamConnections: number;
   shutdownGraceMs: number;
   logLevel: string;
   logStream: NodeJS.WritableStream | undefined;
@@ -80,8 +83,17 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     instanceStaleMs: options.instanceStaleMs ?? 10_000,
     drainTimeoutMs: options.drainTimeoutMs ?? 120_000,
     drainMaxBytes: options.drainMaxBytes ?? 16 * 1024 * 1024,
+    upstreamConnections: options.upstreamConnections ?? positiveInteger(env, "VENDO_UPSTREAM_CONNECTIONS", 4096),
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
     logLevel: options.logLevel ?? env.VENDO_LOG_LEVEL ?? "info",
     logStream: options.logStream,
   };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got '${raw}'.`);
+  return value;
 }

@@ -38,7 +38,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   const { store, logger } = ctx;
   const keys = createKeyCache(store, ctx.secrets);
   const pool = createCredentialPool(store, ctx.secrets);
-  const upstream = createUpstream(pool);
+  const upstream = createUpstream(pool, { connectionsPerOrigin: ctx.config.upstreamConnections });
   const priceBook = createPriceBook(upstream, ctx.upstreamUrl);
   const ledger = createLedger(store, ctx.instanceId, logger);
   const rateLimiter = createRateLimiter();

@@ -28,14 +28,16 @@ export interface ForwardRequest {
   signal?: AbortSignal;
 }
 
-export function createUpstream(pool: CredentialPool) {
+export function createUpstream(pool: CredentialPool, options: { connectionsPerOrigin: number }) {
   const dispatchers = new Map<string, Pool>();
 
   function dispatcherFor(baseUrl: string): { dispatcher: Pool; basePath: string } {
     const url = new URL(baseUrl);
     let dispatcher = dispatchers.get(url.origin);
     if (!dispatcher) {
-      dispatcher = new Pool(url.origin, { connections: 256, pipelining: 1, keepAliveTimeout: 30_000, connectTimeout: 10_000 });
+      // An LLM stream holds its HTTP/1.1 connection for its whole length: the cap is the number of
+      // calls in flight upstream at once; calls past it wait in undici's queue with their hold open.
+      dispatcher = new Pool(url.origin, { connections: options.connectionsPerOrigin, pipelining: 1, keepAliveTimeout: 30_000, connectTimeout: 10_000 });
       dispatchers.set(url.origin, dispatcher);
     }
     return { dispatcher, basePath: url.pathname.replace(/\/+$/, "") };

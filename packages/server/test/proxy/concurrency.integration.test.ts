@@ -22,7 +22,7 @@ for (const { kind, skip } of storeKinds) {
     });
     after(() => world?.close());
 
-    it("never overdraws: 402s past the balance, charges == sandbox totals", async () => {
+    it("never overdraws: 402s past the balance, charges == sandbox totals", async (t) => {
       // One hold is at most BODY bytes × prompt price + 200 × completion price ≈ $0.0023.
       const tenant = await world.createTenant("0.045");
       const key = await world.createKey(tenant);
@@ -55,6 +55,8 @@ for (const { kind, skip } of storeKinds) {
       assert.equal(charges.length, ok, "exactly one charge per forwarded call");
       assert.ok(charges.every((c) => c.memo === null), "no overdraft entry");
       assert.equal((await auditLedger(world.server.store)).ok, true);
+      const overdraft = (balance?.balance ?? 0n) < 0n ? -(balance?.balance ?? 0n) : 0n;
+      t.diagnostic(`admitted ${ok}/200, refused ${refused} with 402; left ${balance?.balance} nano-USD; overdraft ${overdraft} nano-USD`);
     });
   });
 }
