@@ -1,5 +1,5 @@
-// Holds that outlived their call: their instance died (kill -9, crash) or they passed their
-// expiry. Each is settled from the upstream's record of the generation when one is known,
+// Holds that outlived their call: their instance died (kill -9, crash), or this instance has no
+// call running for them (a settlement that could not be committed). Each is settled from the upstream's record of the generation when one is known,
 // otherwise released. Charges therefore never exceed what the upstream served.
 import type { Logger } from "pino";
 import type { Store } from "../store/db.js";
@@ -47,7 +47,9 @@ export function createReconciler(deps: ReconcilerDeps) {
       .selectFrom("holds")
       .selectAll()
       .where("status", "=", "open")
-      .where((eb) => eb.or([eb("expires_at", "<", BigInt(now)), eb("instance_id", "not in", alive)]))
+      // A live instance ends its own calls' holds, however long the call runs; only a dead
+      // instance's holds, and our own that no call is running for, are orphans.
+      .where((eb) => eb.or([eb("instance_id", "=", deps.instanceId), eb("instance_id", "not in", alive)]))
       .orderBy("created_at")
       .limit(1000)
       .execute();

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServerContext } from "../context.js";
 import { createLedger, type Ledger } from "../ledger/ledger.js";
 import { applyMarkup, decimalToNanos } from "../ledger/money.js";
-import { createReconciler } from "../ledger/reconcile.js";
+import { createReconciler, type GenerationFacts } from "../ledger/reconcile.js";
 import { newTimeOrderedId } from "../security/apiKeys.js";
 import { accountEndpointFor, createAccountEndpoints } from "./accountEndpoints.js";
 import { createCredentialPool } from "./credentialPool.js";
@@ -60,6 +60,27 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     markups = new Map(rows.map((r) => [r.integration, r.markup_bps]));
   }
 
+  /** Asks the upstream what a generation cost (its own record), with the credential that ran it. */
+  /** Asks the upstream what a generation cost (its own record), with the credential that ran it. */
+  async function lookupGeneration(hold: { integration: string; generationId: string; credentialId: string }): Promise<GenerationFacts | null> {
+    const integration = ctx.catalog.get(hold.integration);
+    const credential = hold.credentialId === "byok" ? null : pool.find(hold.integration, hold.credentialId);
+    if (!integration || !credential) return null;
+    const path = `${integration.proxy.basePath}/generation?id=${encodeURIComponent(hold.generationId)}`;
+    const { status, json } = await upstream.getJson(integration, ctx.upstreamUrl(hold.integration), path, credential);
+    const data = (json as { data?: Record<string, unknown> } | null)?.data;
+    if (status !== 200 || !data || typeof data.total_cost !== "number" || data.total_cost < 0) return null;
+    const costNanos = decimalToNanos(String(data.total_cost));
+    if (costNanos === null) return null;
+    return {
+      costNanos,
+      promptTokens: Number(data.tokens_prompt ?? 0),
+      completionTokens: Number(data.tokens_completion ?? 0),
+      cancelled: data.cancelled === true,
+      streamed: data.streamed === true,
+    };
+  }
+
   const reconciler = createReconciler({
     store,
     ledger,
@@ -70,23 +91,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     staleAfterMs: store.dialect === "sqlite" ? 0 : ctx.config.instanceStaleMs,
     markupBps,
     applyMarkup,
-    async lookupGeneration({ integration: slug, generationId, credentialId }) {
-      const integration = ctx.catalog.get(slug);
-      const credential = pool.find(slug, credentialId);
-      if (!integration || !credential) return null;
-      const { status, json } = await upstream.getJson(integration, ctx.upstreamUrl(slug), `${integration.proxy.basePath}/generation?id=${encodeURIComponent(generationId)}`, credential);
-      const data = (json as { data?: Record<string, unknown> } | null)?.data;
-      if (status !== 200 || !data || typeof data.total_cost !== "number") return null;
-      const costNanos = decimalToNanos(String(data.total_cost));
-      if (costNanos === null) return null;
-      return {
-        costNanos,
-        promptTokens: Number(data.tokens_prompt ?? 0),
-        completionTokens: Number(data.tokens_completion ?? 0),
-        cancelled: data.cancelled === true,
-        streamed: data.streamed === true,
-      };
-    },
+    lookupGeneration,
   });
 
   await reconciler.heartbeat();
@@ -129,6 +134,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
         upstreamUrl: ctx.upstreamUrl,
         instanceLimits: limits,
         inFlight,
+        lookupGeneration,
         onSettled: (call) => proxyMetrics.chargedNanos.inc({ integration: integration.slug }, Number(call.charge)),
       },
       req,
@@ -161,8 +167,12 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     },
     async close() {
       for (const t of timers) clearInterval(t);
+      // Calls still running (one whose client left is drained for its usage) settle before the
+      // ledger closes; any still open after the grace period is reconciled at the next start.
+      const deadline = Date.now() + ctx.config.shutdownGraceMs;
+      while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       await ledger.close();
-      await upstream.close();
+      await upstream.destroy();
     },
   };
 }

@@ -12,6 +12,8 @@ export interface MeteredUsage {
   generationId: string | null;
   /** true when no usage arrived and completionTokens is the proxy's own count of content chunks. */
   estimated: boolean;
+  /** The answer was only an error (a 200 whose JSON body is `{"error": …}` without usage). */
+  refused: boolean;
 }
 
 export interface Meter {
@@ -32,9 +34,11 @@ function fromUsage(usage: UsageJson, generationId: string | null): MeteredUsage 
   return {
     promptTokens: tokens(usage.prompt_tokens),
     completionTokens: tokens(usage.completion_tokens),
-    costNanos: typeof usage.cost === "number" ? usdNumberToNanos(usage.cost) : null,
+    // A negative cost would credit the tenant: it is not a cost, so it counts as absent.
+    costNanos: typeof usage.cost === "number" && usage.cost >= 0 ? usdNumberToNanos(usage.cost) : null,
     generationId,
     estimated: false,
+    refused: false,
   };
 }
 
@@ -49,13 +53,15 @@ export function createJsonMeter(maxBytes: number): Meter {
     },
     generationId: () => null,
     finish() {
+      // OpenRouter may send whitespace before the JSON while the model warms up: JSON.parse skips it.
       try {
-        const doc = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id?: unknown; usage?: UsageJson };
+        const doc = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id?: unknown; usage?: UsageJson; error?: unknown; choices?: unknown };
         const id = typeof doc.id === "string" ? doc.id : null;
         if (doc.usage) return fromUsage(doc.usage, id);
-        return { promptTokens: 0, completionTokens: 0, costNanos: null, generationId: id, estimated: true };
+        const refused = doc.error !== undefined && doc.choices === undefined;
+        return { promptTokens: 0, completionTokens: 0, costNanos: null, generationId: id, estimated: !refused, refused };
       } catch {
-        return { promptTokens: 0, completionTokens: 0, costNanos: null, generationId: null, estimated: true };
+        return { promptTokens: 0, completionTokens: 0, costNanos: null, generationId: null, estimated: true, refused: false };
       }
     },
   };
@@ -97,7 +103,7 @@ export function createSseMeter(): Meter {
     finish() {
       if (usage) return { ...usage, generationId: usage.generationId ?? generationId };
       // No usage chunk (the stream broke or was cut): one token per content event is our estimate.
-      return { promptTokens: 0, completionTokens: contentEvents, costNanos: null, generationId, estimated: true };
+      return { promptTokens: 0, completionTokens: contentEvents, costNanos: null, generationId, estimated: true, refused: false };
     },
   };
 }

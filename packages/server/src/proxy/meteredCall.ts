@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Integration } from "@vendo/integrations";
 import type { CallRecord, Ledger } from "../ledger/ledger.js";
+import type { GenerationFacts } from "../ledger/reconcile.js";
 import { applyMarkup, type Nanos } from "../ledger/money.js";
 import { holdAmount, perCallPrice, tokensCost, type ModelPrice } from "../ledger/pricing.js";
 import type { KeyRecord } from "./keyCache.js";
@@ -21,6 +22,8 @@ export interface MeteredCallDeps {
   instanceLimits: { maxBodyBytes: number; holdTimeoutMs: number; defaultCompletionCap: number; drainTimeoutMs: number; drainMaxBytes: number };
   /** Calls in flight on this instance: the reconciler leaves their holds alone. */
   inFlight: Set<string>;
+  /** The upstream's record of a generation (cost and tokens), or null when it cannot tell. */
+  lookupGeneration(hold: { integration: string; generationId: string; credentialId: string }): Promise<GenerationFacts | null>;
   onSettled?: (call: CallRecord) => void;
 }
 
@@ -43,33 +46,37 @@ export async function meteredCall(deps: MeteredCallDeps, req: IncomingMessage, r
 
   // admit
   const markupBps = deps.markupBps(integration.slug);
-  const price = await priceFor(deps.priceBook, integration, request);
-  const amount = holdAmount({
-    metering: integration.metering,
-    price,
-    promptBound: body.length,
-    completionBound: call.path.endsWith("/embeddings") ? 0 : completionBound(request, price, deps.instanceLimits.defaultCompletionCap),
-    markupBps,
+  // With a bring-your-own key the provider bills the tenant directly: Vendo holds and charges nothing.
+  const ownKey = key.ownCredential !== null;
+  const { price, amount } = await admission(deps, integration, request, call.path, body.length, markupBps);
+  // The client may leave at any point from here on; relay must know even if it left before the
+  // upstream answered (its 'close' has fired by then).
+  let clientLeft = false;
+  res.once("close", () => {
+    if (!res.writableFinished) clientLeft = true;
   });
+  // In flight from before the hold exists, so the reconciler never takes it for an orphan.
+  deps.inFlight.add(requestId);
   let admitted;
   try {
     admitted = await deps.ledger.admit({
       requestId,
       tenantId: key.tenantId,
       keyId: key.id,
-      amount,
+      amount: ownKey ? 0n : amount,
       integration: integration.slug,
       model: request.model,
       expiresAt: call.startedAt + deps.instanceLimits.holdTimeoutMs,
     });
   } catch {
+    deps.inFlight.delete(requestId);
     throw new ProxyError("STORE_UNAVAILABLE");
   }
   if (!admitted.ok) {
+    deps.inFlight.delete(requestId);
     throw new ProxyError(admitted.reason === "key_limit" ? "KEY_LIMIT" : "INSUFFICIENT_CREDITS");
   }
 
-  deps.inFlight.add(requestId);
   const record = (fields: Partial<CallRecord> & Pick<CallRecord, "status" | "http_status">): CallRecord => ({
     deployment_id: key.deploymentId,
     integration: integration.slug,
@@ -119,19 +126,34 @@ export async function meteredCall(deps: MeteredCallDeps, req: IncomingMessage, r
     const outcome = await relay(upstream, res, meter, {
       requestId,
       streaming: isStream,
+      clientLeft,
       drainTimeoutMs: deps.instanceLimits.drainTimeoutMs,
       drainMaxBytes: deps.instanceLimits.drainMaxBytes,
       ...(isStream ? { onGeneration: (id: string) => deps.ledger.noteGeneration(requestId, id, upstream.credential.id) } : {}),
     });
 
     // settle
-    const usage = meter.finish();
+    let usage = meter.finish();
+    const generationId = usage.generationId ?? meter.generationId() ?? headerValue(upstream.headers["x-generation-id"]);
+    if (usage.refused) {
+      // A 200 that carries only an error: the upstream produced nothing to bill.
+      await deps.ledger.release(requestId, record({ status: "upstream_error", http_status: BigInt(upstream.statusCode), generation_id: generationId }));
+      return;
+    }
+    if (usage.estimated && generationId && !ownKey) {
+      // The usage never came (the stream broke): the upstream's own record of the generation is the price.
+      usage = (await upstreamUsage(deps, integration.slug, generationId, upstream.credential.id)) ?? usage;
+    }
     const upstreamCost = costOf(integration, usage, price, body.length);
-    const charge = integration.metering.kind === "per_call" ? perCallPrice(integration.metering.priceUsd, markupBps) : applyMarkup(upstreamCost, markupBps);
+    const charge = ownKey
+      ? 0n
+      : integration.metering.kind === "per_call"
+        ? perCallPrice(integration.metering.priceUsd, markupBps)
+        : applyMarkup(upstreamCost, markupBps);
     const settled = record({
       status: outcome.clientAborted ? "client_aborted" : outcome.upstreamBroke ? "upstream_error" : "ok",
       http_status: BigInt(upstream.statusCode),
-      generation_id: usage.generationId ?? headerValue(upstream.headers["x-generation-id"]),
+      generation_id: usage.generationId ?? generationId,
       prompt_tokens: BigInt(usage.promptTokens),
       completion_tokens: BigInt(usage.completionTokens),
       upstream_cost: upstreamCost,
@@ -146,23 +168,47 @@ export async function meteredCall(deps: MeteredCallDeps, req: IncomingMessage, r
   }
 }
 
-async function priceFor(priceBook: PriceBook, integration: Integration, request: CallRequest): Promise<ModelPrice | null> {
-  if (integration.metering.kind !== "per_token") return null;
-  let dearest: ModelPrice | null = null;
-  // With fallbacks, any listed model may serve the call: hold for the dearest.
+/**
+ * The hold: with fallbacks any listed model may serve the call, so the most any of them can cost
+ * (each with its own prompt, completion and request prices and its own completion cap).
+ */
+async function admission(
+  deps: MeteredCallDeps,
+  integration: Integration,
+  request: CallRequest,
+  path: string,
+  bodyBytes: number,
+  markupBps: bigint,
+): Promise<{ price: ModelPrice | null; amount: bigint }> {
+  if (integration.metering.kind !== "per_token") {
+    return { price: null, amount: holdAmount({ metering: integration.metering, price: null, promptBound: 0, completionBound: 0, markupBps }) };
+  }
+  let dearest: { price: ModelPrice | null; amount: bigint } = { price: null, amount: -1n };
   for (const model of request.models) {
-    const price = await priceBook.price(integration, model);
+    const price = await deps.priceBook.price(integration, model);
     if (!price) throw new ProxyError("BAD_REQUEST", `'${model}' is not a valid model ID.`);
-    if (!dearest || price.completion.numerator * 10n ** BigInt(dearest.completion.scale) > dearest.completion.numerator * 10n ** BigInt(price.completion.scale)) {
-      dearest = price;
-    }
+    const completion = path.endsWith("/embeddings") ? 0 : completionBound(request, price, deps.instanceLimits.defaultCompletionCap);
+    const amount = holdAmount({ metering: integration.metering, price, promptBound: bodyBytes, completionBound: completion, markupBps });
+    if (amount > dearest.amount) dearest = { price, amount };
   }
   return dearest;
 }
 
-function completionBound(request: CallRequest, price: ModelPrice | null, defaultCap: number): number {
+function completionBound(request: CallRequest, price: ModelPrice, defaultCap: number): number {
   if (request.maxTokens !== null) return request.maxTokens;
-  return Math.min(defaultCap, price?.maxCompletionTokens ?? defaultCap);
+  return Math.min(defaultCap, price.maxCompletionTokens ?? defaultCap);
+}
+
+/** Asks the upstream for a generation's usage a few times: its record may trail the stream's end. */
+async function upstreamUsage(deps: MeteredCallDeps, slug: string, generationId: string, credentialId: string): Promise<MeteredUsage | null> {
+  for (const waitMs of [0, 250, 1000]) {
+    if (waitMs) await new Promise((r) => setTimeout(r, waitMs));
+    const facts = await deps.lookupGeneration({ integration: slug, generationId, credentialId }).catch(() => null);
+    if (facts) {
+      return { promptTokens: facts.promptTokens, completionTokens: facts.completionTokens, costNanos: facts.costNanos, generationId, estimated: false, refused: false };
+    }
+  }
+  return null;
 }
 
 /** The upstream's own figure when it gave one, else tokens × the price book (estimated prompt if unknown). */

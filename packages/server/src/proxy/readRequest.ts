@@ -14,16 +14,18 @@ export interface CallRequest {
 
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > maxBytes) return Promise.reject(new ProxyError("BODY_TOO_LARGE", `Request body exceeds ${maxBytes} bytes.`));
+  // The rest of an oversized body is never read: the answer closes the connection.
+  const tooLarge = () => new ProxyError("BODY_TOO_LARGE", `Request body exceeds ${maxBytes} bytes.`, { connection: "close" });
+  if (declared > maxBytes) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
-        reject(new ProxyError("BODY_TOO_LARGE", `Request body exceeds ${maxBytes} bytes.`));
+        reject(tooLarge());
         req.removeAllListeners("data");
-        req.resume();
+        req.pause();
         return;
       }
       chunks.push(chunk);
@@ -61,15 +63,21 @@ export function parseCallRequest(req: IncomingMessage, body: Buffer): CallReques
   return { body, models, model: (model as string | undefined) ?? null, stream: stream === true, maxTokens: maxTokensOf(fields) };
 }
 
+/**
+ * The completion bound the caller set. With both fields given the larger one counts (an upstream
+ * may honour either), and 0 counts as unset (some providers read it so): the hold must be an
+ * upper bound whatever the upstream does.
+ */
 function maxTokensOf(fields: Record<string, unknown>): number | null {
-  let smallest: number | null = null;
+  let largest: number | null = null;
   for (const name of ["max_tokens", "max_completion_tokens"]) {
     const v = fields[name];
     if (v === undefined || v === null) continue;
     if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
       throw new ProxyError("BAD_REQUEST", `'${name}' must be a non-negative integer.`);
     }
-    smallest = smallest === null ? v : Math.min(smallest, v);
+    if (v === 0) return null;
+    largest = largest === null ? v : Math.max(largest, v);
   }
-  return smallest;
+  return largest;
 }

@@ -31,6 +31,8 @@ export interface RelayOptions {
   drainMaxBytes: number;
   /** An event stream (flushed as it comes) rather than one JSON body. */
   streaming: boolean;
+  /** The client already left while the call was admitted and forwarded. */
+  clientLeft: boolean;
   /** Called once with the generation id as soon as it is known (header or first event). */
   onGeneration?: (generationId: string) => void;
 }
@@ -83,6 +85,8 @@ export function relay(upstream: UpstreamResponse, res: ServerResponse, meter: Me
       drainTimer.unref();
     };
     res.on("close", onClientClose);
+    // A 'close' that fired before relay began is not replayed: start draining right away.
+    if (options.clientLeft || res.destroyed || res.socket?.destroyed) onClientClose();
 
     body.on("data", (chunk: Buffer) => {
       bytes += chunk.length;
@@ -106,11 +110,33 @@ export function relay(upstream: UpstreamResponse, res: ServerResponse, meter: Me
 
 /** An upstream error answer, passed on as it came (it is the upstream's word, in its shape). */
 export async function relayError(upstream: UpstreamResponse, res: ServerResponse, requestId: string): Promise<void> {
-  const text = await upstream.body.text().catch(() => "");
+  const text = await readAtMost(upstream.body, MAX_ERROR_BODY_BYTES);
   const type = upstream.headers["content-type"];
   res.writeHead(upstream.statusCode, {
     "content-type": typeof type === "string" ? type : "application/json",
     "x-request-id": requestId,
   });
   res.end(text);
+}
+
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** An error body is relayed whole up to a bound; past it, the rest is dropped with the connection. */
+async function readAtMost(body: UpstreamResponse["body"], maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      const buf = chunk as Buffer;
+      chunks.push(buf.subarray(0, maxBytes - size));
+      size += buf.length;
+      if (size >= maxBytes) {
+        body.destroy();
+        break;
+      }
+    }
+  } catch {
+    // a broken error body is relayed as far as it came
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }

@@ -100,8 +100,9 @@ export function createUpstream(pool: CredentialPool, options: { connectionsPerOr
       const json: unknown = await response.body.json().catch(() => null);
       return { status: response.statusCode, json };
     },
-    async close(): Promise<void> {
-      await Promise.all([...dispatchers.values()].map((d) => d.close()));
+    /** Ends every upstream connection now, requests still running included. */
+    async destroy(): Promise<void> {
+      await Promise.all([...dispatchers.values()].map((d) => d.destroy()));
     },
   };
 }
