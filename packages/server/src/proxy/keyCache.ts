@@ -25,9 +25,13 @@ export interface KeyRecord {
 }
 
 const NEGATIVE_TTL_MS = 1000;
+const MAX_MISSING = 10_000;
 
 export function createKeyCache(store: Store, secrets: SecretBox) {
-  const cache = new Map<string, KeyRecord | { missingUntil: number }>();
+  const cache = new Map<string, KeyRecord>();
+  // Unknown keys, remembered briefly (by when to look again) and only so many: random tokens must
+  // not grow memory, and a key created a moment ago must not stay unknown for long.
+  const missing = new Map<string, number>();
 
   async function load(hash: string): Promise<KeyRecord | null> {
     const row = await store.db
@@ -70,12 +74,16 @@ export function createKeyCache(store: Store, secrets: SecretBox) {
 
   async function lookup(hash: string): Promise<KeyRecord | null> {
     const hit = cache.get(hash);
-    if (hit) {
-      if (!("missingUntil" in hit)) return hit;
-      if (hit.missingUntil > Date.now()) return null;
-    }
+    if (hit) return hit;
+    if ((missing.get(hash) ?? 0) > Date.now()) return null;
     const record = await load(hash);
-    cache.set(hash, record ?? { missingUntil: Date.now() + NEGATIVE_TTL_MS });
+    if (record) {
+      cache.set(hash, record);
+      missing.delete(hash);
+    } else {
+      if (missing.size >= MAX_MISSING) missing.clear();
+      missing.set(hash, Date.now() + NEGATIVE_TTL_MS);
+    }
     return record;
   }
 
@@ -100,6 +108,7 @@ export function createKeyCache(store: Store, secrets: SecretBox) {
     /** Forget keys whose hash changed in the store, and every negative entry. */
     invalidate(hashes: Iterable<string>): void {
       for (const h of hashes) cache.delete(h);
+      missing.clear();
     },
     size: () => cache.size,
   };
