@@ -22,7 +22,7 @@ export async function applyBatch(
   const { now, instanceId } = context;
   const ending = ops.filter((o) => o.type === "settle" || o.type === "release").map((o) => o.requestId);
   const holds = new Map<string, HoldRow>();
-  for (const ids of chunks(unique(ending))) {
+  for (const ids of chunks(unique(ending).sort())) {
     let q = tx.selectFrom("holds").select(["request_id", "tenant_id", "key_id", "amount", "status"]).where("request_id", "in", ids).orderBy("request_id");
     if (dialect === "postgres") q = q.forUpdate();
     for (const h of await q.execute()) holds.set(h.request_id, h);
