@@ -1,5 +1,6 @@
 // `vendo audit`: the ledger proves itself. For every tenant: balance == sum of its entries,
-// held == sum of its open holds; and no hold is open past its expiry.
+// held == sum of its open holds; and no hold is left open past its expiry by an instance that is
+// gone (a live instance's long call keeps its hold until the call ends; that is not a leak).
 import { sql } from "kysely";
 import type { Store } from "../store/db.js";
 
@@ -13,7 +14,15 @@ export interface TenantAudit {
   ok: boolean;
 }
 
-export async function auditLedger(store: Store, now = Date.now()): Promise<{ ok: boolean; tenants: TenantAudit[] }> {
+/** An instance silent this long is gone (the server's instanceStaleMs default). */
+const DEFAULT_STALE_AFTER_MS = 10_000;
+
+export async function auditLedger(
+  store: Store,
+  now = Date.now(),
+  staleAfterMs = DEFAULT_STALE_AFTER_MS,
+): Promise<{ ok: boolean; tenants: TenantAudit[] }> {
+  const alive = store.db.selectFrom("instances").select("id").where("heartbeat_at", ">=", BigInt(now - staleAfterMs));
   const rows = await store.db
     .selectFrom("balances as b")
     .select((eb) => [
@@ -36,6 +45,7 @@ export async function auditLedger(store: Store, now = Date.now()): Promise<{ ok:
         .whereRef("h.tenant_id", "=", "b.tenant_id")
         .where("h.status", "=", "open")
         .where("h.expires_at", "<", BigInt(now))
+        .where("h.instance_id", "not in", alive)
         .select(sql<bigint>`cast(count(*) as bigint)`.as("n"))
         .as("expiredHolds"),
     ])
