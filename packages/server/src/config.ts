@@ -63,15 +63,24 @@ export interface ServerConfig {
   logStream: NodeJS.WritableStream | undefined;
 }
 
-export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+/** An instance whose heartbeat is older than this is dead (the reconciler and `vendo audit` agree). */
+export const DEFAULT_INSTANCE_STALE_MS = 10_000;
+
+/** Where the data folder and the SQLite file are, from options then env (the server and `vendo audit`). */
+export function resolveDataPaths(options: Pick<ServerOptions, "dataDir" | "sqlitePath">, env: NodeJS.ProcessEnv): { dataDir: string; sqlitePath: string } {
   const dataDir = options.dataDir ?? env.VENDO_DATA_DIR ?? ".vendo";
+  return { dataDir, sqlitePath: options.sqlitePath ?? env.VENDO_SQLITE_PATH ?? join(dataDir, "vendo.db") };
+}
+
+export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const { dataDir, sqlitePath } = resolveDataPaths(options, env);
   return {
     port: options.port ?? Number(env.PORT ?? 8080),
     host: options.host ?? env.VENDO_HOST ?? "127.0.0.1",
     proxyDomain: options.proxyDomain ?? env.VENDO_PROXY_DOMAIN ?? null,
     publicUrl: options.publicUrl ?? env.VENDO_PUBLIC_URL ?? null,
     databaseUrl: options.databaseUrl ?? env.DATABASE_URL,
-    sqlitePath: options.sqlitePath ?? env.VENDO_SQLITE_PATH ?? join(dataDir, "vendo.db"),
+    sqlitePath,
     pgSchema: options.pgSchema,
     dataDir,
     adminToken: options.adminToken ?? env.VENDO_ADMIN_TOKEN ?? null,
@@ -80,7 +89,7 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     holdTimeoutMs: options.holdTimeoutMs ?? 10 * 60_000,
     defaultCompletionCap: options.defaultCompletionCap ?? 4096,
     maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
-    instanceStaleMs: options.instanceStaleMs ?? 10_000,
+    instanceStaleMs: options.instanceStaleMs ?? DEFAULT_INSTANCE_STALE_MS,
     drainTimeoutMs: options.drainTimeoutMs ?? 120_000,
     drainMaxBytes: options.drainMaxBytes ?? 16 * 1024 * 1024,
     upstreamConnections: options.upstreamConnections ?? positiveInteger(env, "VENDO_UPSTREAM_CONNECTIONS", 4096),

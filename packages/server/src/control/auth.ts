@@ -9,7 +9,7 @@ import { controlError } from "./errors.js";
 
 export type Caller =
   | { kind: "operator" }
-  | { kind: "tenant"; tenantId: string; managementKeyId: string }
+  | { kind: "tenant"; tenantId: string }
   | { kind: "deployment"; tenantId: string; deploymentId: string };
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -39,7 +39,7 @@ async function managementKeyCaller(ctx: ServerContext, token: string): Promise<C
     .executeTakeFirst();
   if (!row) throw controlError("unknown_credentials", "Unknown management key.");
   if (row.revoked_at !== null) throw controlError("unknown_credentials", "This management key was revoked.");
-  return { kind: "tenant", tenantId: row.tenant_id, managementKeyId: row.id };
+  return { kind: "tenant", tenantId: row.tenant_id };
 }
 
 async function deploymentCaller(ctx: ServerContext, token: string): Promise<Caller> {

@@ -62,6 +62,11 @@ export function controlError(kind: ControlErrorKind, message: string): ControlEr
   return new ControlError(kind, message);
 }
 
+/** Answers with the error's status and body (for handlers that cannot throw it). */
+export function replyError(reply: { code(status: number): { send(body: ErrorBody): unknown } }, error: ControlError): void {
+  void reply.code(error.status).send(error.toBody());
+}
+
 export function errorBody(status: number, message: string): ErrorBody {
   return { error: { code: status, message } };
 }

@@ -9,7 +9,7 @@ import { authenticate } from "./auth.js";
 import { authorize } from "./authorize.js";
 import { controlMetrics } from "./controlMetrics.js";
 import type { Route } from "./defineRoute.js";
-import { ControlError, controlError, errorBody } from "./errors.js";
+import { ControlError, controlError, errorBody, replyError } from "./errors.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { routes } from "./routes/index.js";
 import { registerSystemRoutes } from "./systemRoutes.js";
@@ -38,7 +38,7 @@ export async function createControlApi(ctx: ServerContext): Promise<ControlApi> 
   acceptEmptyJson(app);
   app.setErrorHandler(sendError);
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send(errorBody(404, `No route ${req.method} ${req.url.split("?")[0]}.`));
+    replyError(reply, controlError("route_not_found", `No route ${req.method} ${req.url.split("?")[0]}.`));
   });
   app.addHook("onResponse", async (req, reply) => {
     controlMetrics.inc({ operation: req.routeOptions.config.operationId ?? "other", status: String(reply.statusCode) });
@@ -90,13 +90,10 @@ function acceptEmptyJson(app: FastifyInstance): void {
 }
 
 function sendError(err: Error & { statusCode?: number }, req: FastifyRequest, reply: FastifyReply): void {
-  if (err instanceof ControlError) {
-    void reply.code(err.status).send(err.toBody());
-    return;
-  }
+  if (err instanceof ControlError) return replyError(reply, err);
   const status = err.statusCode ?? 500;
-  if (status === 413) void reply.code(413).send(errorBody(413, "The body is too large."));
-  else if (status === 415) void reply.code(415).send(errorBody(415, "Send JSON (content-type: application/json)."));
+  if (status === 413) replyError(reply, controlError("body_too_large", "The body is too large."));
+  else if (status === 415) replyError(reply, controlError("unsupported_media_type", "Send JSON (content-type: application/json)."));
   else if (status >= 400 && status < 500) void reply.code(status).send(errorBody(status, err.message));
   else {
     req.log.error({ err, operation: req.routeOptions.config.operationId }, "control API request failed");

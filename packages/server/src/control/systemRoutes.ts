@@ -4,7 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
 import type { ServerContext } from "../context.js";
 import { metricsRegistry } from "../metrics.js";
-import { errorBody } from "./errors.js";
+import { controlError, replyError } from "./errors.js";
 
 export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, openapi: unknown): void {
   app.get("/healthz", async () => ({ status: "ok" }));
@@ -15,7 +15,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, o
       return { status: "ready", store: ctx.store.dialect };
     } catch (err) {
       ctx.logger.warn({ err: (err as Error).message }, "readiness: store unavailable");
-      return reply.code(503).send(errorBody(503, "The store is unavailable."));
+      return replyError(reply, controlError("not_ready", "The store is unavailable."));
     }
   });
 

@@ -2,6 +2,7 @@
 // held == sum of its open holds; and no hold is left open past its expiry by an instance that is
 // gone (a live instance's long call keeps its hold until the call ends; that is not a leak).
 import { sql } from "kysely";
+import { DEFAULT_INSTANCE_STALE_MS } from "../config.js";
 import type { Store } from "../store/db.js";
 
 export interface TenantAudit {
@@ -14,13 +15,10 @@ export interface TenantAudit {
   ok: boolean;
 }
 
-/** An instance silent this long is gone (the server's instanceStaleMs default). */
-const DEFAULT_STALE_AFTER_MS = 10_000;
-
 export async function auditLedger(
   store: Store,
   now = Date.now(),
-  staleAfterMs = DEFAULT_STALE_AFTER_MS,
+  staleAfterMs = DEFAULT_INSTANCE_STALE_MS,
 ): Promise<{ ok: boolean; tenants: TenantAudit[] }> {
   const alive = store.db.selectFrom("instances").select("id").where("heartbeat_at", ">=", BigInt(now - staleAfterMs));
   const rows = await store.db

@@ -1,4 +1,5 @@
 import type { LimitReset } from "../store/schema.js";
+import type { Nanos } from "./money.js";
 
 /** Start (epoch ms, UTC) of the key-limit period containing `now`; 0 for keys that never reset. */
 export function periodStart(reset: LimitReset, now: number): number {
@@ -8,4 +9,9 @@ export function periodStart(reset: LimitReset, now: number): number {
   if (reset === "daily") return day;
   if (reset === "weekly") return day - ((d.getUTCDay() + 6) % 7) * 86_400_000; // weeks start on Monday
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+}
+
+/** A key's usage in the period containing `now`: a period that has ended counts as zero until the next charge rolls it over. */
+export function currentPeriodUsage(key: { limit_reset: LimitReset; period_start: bigint; period_usage: Nanos }, now: number): Nanos {
+  return key.period_start < BigInt(periodStart(key.limit_reset, now)) ? 0n : key.period_usage;
 }

@@ -5,7 +5,7 @@ import { sql } from "kysely";
 import type { Ledger } from "../ledger/ledger.js";
 import { formatUsd, nanosToUsdNumber, parseUnitPrice } from "../ledger/money.js";
 import { markupUp } from "../ledger/pricing.js";
-import { periodStart } from "../ledger/periods.js";
+import { currentPeriodUsage, periodStart } from "../ledger/periods.js";
 import type { Store } from "../store/db.js";
 import { ProxyError } from "./errors.js";
 import type { KeyRecord } from "./keyCache.js";
@@ -37,8 +37,7 @@ export function createAccountEndpoints(deps: { store: Store; ledger: Ledger; pri
       await deps.ledger.flush();
       const row = await db.selectFrom("api_keys").select(["name", "prefix", "usage", "period_usage", "period_start", "held"]).where("id", "=", key.id).executeTakeFirstOrThrow();
       const now = Date.now();
-      const currentPeriod = BigInt(periodStart(key.limitReset, now));
-      const periodUsage = row.period_start < currentPeriod ? 0n : row.period_usage;
+      const periodUsage = currentPeriodUsage({ ...row, limit_reset: key.limitReset }, now);
       const [daily, weekly, monthly] = await Promise.all(
         (["daily", "weekly", "monthly"] as const).map((p) => chargedSince(key.id, periodStart(p, now))),
       );

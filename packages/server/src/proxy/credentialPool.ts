@@ -36,10 +36,13 @@ export function createCredentialPool(store: Store, secrets: SecretBox) {
       if (all.length === 0) return [];
       const start = (cursor.get(integration) ?? 0) % all.length;
       cursor.set(integration, start + 1);
-      const rotated = [...all.slice(start), ...all.slice(0, start)];
-      const ready = rotated.filter((c) => (coolingUntil.get(c.id) ?? 0) <= now);
-      const cooling = rotated.filter((c) => (coolingUntil.get(c.id) ?? 0) > now);
-      return [...ready, ...cooling].slice(0, max);
+      const ready: UpstreamCredential[] = [];
+      const cooling: UpstreamCredential[] = [];
+      for (let i = 0; i < all.length; i++) {
+        const c = all[(start + i) % all.length] as UpstreamCredential;
+        ((coolingUntil.get(c.id) ?? 0) <= now ? ready : cooling).push(c);
+      }
+      return ready.concat(cooling).slice(0, max);
     },
     coolDown(credentialId: string, ms: number, now: number): void {
       coolingUntil.set(credentialId, now + ms);

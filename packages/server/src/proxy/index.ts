@@ -10,7 +10,7 @@ import { accountEndpointFor, createAccountEndpoints } from "./accountEndpoints.j
 import { createCredentialPool } from "./credentialPool.js";
 import { ProxyError, sendError } from "./errors.js";
 import { createKeyCache } from "./keyCache.js";
-import { meteredCall } from "./meteredCall.js";
+import { meteredCall, type MeteredCallDeps } from "./meteredCall.js";
 import { proxyMetrics } from "./metrics.js";
 import { createPriceBook } from "./priceBook.js";
 import { createRateLimiter } from "./rateLimiter.js";
@@ -105,6 +105,17 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   await reconciler.reconcile().catch((e: Error) => logger.error({ err: e.message }, "start-up reconcile failed"));
 
   const route = createRouter(ctx.catalog, ctx.config.proxyDomain);
+  const callDeps: MeteredCallDeps = {
+    ledger,
+    upstream,
+    priceBook,
+    markupBps,
+    upstreamUrl: ctx.upstreamUrl,
+    instanceLimits: limits,
+    inFlight,
+    lookupGeneration,
+    onSettled: (call) => proxyMetrics.chargedNanos.inc({ integration: call.integration }, Number(call.charge)),
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse, target: ProxyRoute, requestId: string): Promise<void> {
     const { integration, path } = target;
@@ -125,22 +136,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     if (endpoint === "credits") return sendJson(res, 200, await accounts.credits(key), requestId);
     if (endpoint === "generation") return sendJson(res, 200, await accounts.generation(key, target.query), requestId);
 
-    await meteredCall(
-      {
-        ledger,
-        upstream,
-        priceBook,
-        markupBps,
-        upstreamUrl: ctx.upstreamUrl,
-        instanceLimits: limits,
-        inFlight,
-        lookupGeneration,
-        onSettled: (call) => proxyMetrics.chargedNanos.inc({ integration: integration.slug }, Number(call.charge)),
-      },
-      req,
-      res,
-      { integration, path, key, requestId, startedAt: now },
-    );
+    await meteredCall(callDeps, req, res, { integration, path, key, requestId, startedAt: now });
   }
 
   return {

@@ -103,15 +103,11 @@ export function createKeyCache(store: Store, secrets: SecretBox) {
       if (key.integration !== integrationSlug) throw new ProxyError("WRONG_INTEGRATION");
       return key;
     },
-    /** Looks a key up without the per-request checks (the account endpoints use it too). */
-    lookup,
     /** Forget keys whose hash changed in the store, and every negative entry. */
     invalidate(hashes: Iterable<string>): void {
       for (const h of hashes) cache.delete(h);
       missing.clear();
     },
-    size: () => cache.size,
   };
 }
 
-export type KeyCache = ReturnType<typeof createKeyCache>;

@@ -49,12 +49,6 @@ export async function meteredCall(deps: MeteredCallDeps, req: IncomingMessage, r
   // With a bring-your-own key the provider bills the tenant directly: Vendo holds and charges nothing.
   const ownKey = key.ownCredential !== null;
   const { price, amount } = await admission(deps, integration, request, call.path, body.length, markupBps);
-  // The client may leave at any point from here on; relay must know even if it left before the
-  // upstream answered (its 'close' has fired by then).
-  let clientLeft = false;
-  res.once("close", () => {
-    if (!res.writableFinished) clientLeft = true;
-  });
   // In flight from before the hold exists, so the reconciler never takes it for an orphan.
   deps.inFlight.add(requestId);
   let admitted;
@@ -126,7 +120,6 @@ export async function meteredCall(deps: MeteredCallDeps, req: IncomingMessage, r
     const outcome = await relay(upstream, res, meter, {
       requestId,
       streaming: isStream,
-      clientLeft,
       drainTimeoutMs: deps.instanceLimits.drainTimeoutMs,
       drainMaxBytes: deps.instanceLimits.drainMaxBytes,
       ...(isStream ? { onGeneration: (id: string) => deps.ledger.noteGeneration(requestId, id, upstream.credential.id) } : {}),
@@ -153,7 +146,7 @@ export async function meteredCall(deps: MeteredCallDeps, req: IncomingMessage, r
     const settled = record({
       status: outcome.clientAborted ? "client_aborted" : outcome.upstreamBroke ? "upstream_error" : "ok",
       http_status: BigInt(upstream.statusCode),
-      generation_id: usage.generationId ?? generationId,
+      generation_id: generationId,
       prompt_tokens: BigInt(usage.promptTokens),
       completion_tokens: BigInt(usage.completionTokens),
       upstream_cost: upstreamCost,

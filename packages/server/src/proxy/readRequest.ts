@@ -4,7 +4,6 @@ import type { IncomingMessage } from "node:http";
 import { ProxyError } from "./errors.js";
 
 export interface CallRequest {
-  body: Buffer;
   /** Models the call may be served by: `model` plus OpenRouter's `models` fallback list. */
   models: string[];
   model: string | null;
@@ -60,7 +59,7 @@ export function parseCallRequest(req: IncomingMessage, body: Buffer): CallReques
   if (models.length === 0) throw new ProxyError("BAD_REQUEST", "'model' is required.");
   const stream = fields.stream;
   if (stream !== undefined && typeof stream !== "boolean") throw new ProxyError("BAD_REQUEST", "'stream' must be a boolean.");
-  return { body, models, model: (model as string | undefined) ?? null, stream: stream === true, maxTokens: maxTokensOf(fields) };
+  return { models, model: (model as string | undefined) ?? null, stream: stream === true, maxTokens: maxTokensOf(fields) };
 }
 
 /**

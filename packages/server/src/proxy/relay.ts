@@ -31,8 +31,6 @@ export interface RelayOptions {
   drainMaxBytes: number;
   /** An event stream (flushed as it comes) rather than one JSON body. */
   streaming: boolean;
-  /** The client already left while the call was admitted and forwarded. */
-  clientLeft: boolean;
   /** Called once with the generation id as soon as it is known (header or first event). */
   onGeneration?: (generationId: string) => void;
 }
@@ -85,8 +83,9 @@ export function relay(upstream: UpstreamResponse, res: ServerResponse, meter: Me
       drainTimer.unref();
     };
     res.on("close", onClientClose);
-    // A 'close' that fired before relay began is not replayed: start draining right away.
-    if (options.clientLeft || res.destroyed || res.socket?.destroyed) onClientClose();
+    // A client that left while the call was admitted and forwarded closed before relay listened:
+    // its socket tells, and draining starts right away.
+    if (res.destroyed || res.req.socket.destroyed) onClientClose();
 
     body.on("data", (chunk: Buffer) => {
       bytes += chunk.length;

@@ -30,8 +30,12 @@ export interface ForwardRequest {
 
 export function createUpstream(pool: CredentialPool, options: { connectionsPerOrigin: number }) {
   const dispatchers = new Map<string, Pool>();
+  // Base URL → its origin's Pool and its path prefix, worked out once per base URL, not per call.
+  const targets = new Map<string, { dispatcher: Pool; basePath: string }>();
 
   function dispatcherFor(baseUrl: string): { dispatcher: Pool; basePath: string } {
+    let target = targets.get(baseUrl);
+    if (target) return target;
     const url = new URL(baseUrl);
     let dispatcher = dispatchers.get(url.origin);
     if (!dispatcher) {
@@ -40,7 +44,9 @@ export function createUpstream(pool: CredentialPool, options: { connectionsPerOr
       dispatcher = new Pool(url.origin, { connections: options.connectionsPerOrigin, pipelining: 1, keepAliveTimeout: 30_000, connectTimeout: 10_000 });
       dispatchers.set(url.origin, dispatcher);
     }
-    return { dispatcher, basePath: url.pathname.replace(/\/+$/, "") };
+    target = { dispatcher, basePath: url.pathname.replace(/\/+$/, "") };
+    targets.set(baseUrl, target);
+    return target;
   }
 
   function authHeaders(integration: Integration, secret: string): Record<string, string> {

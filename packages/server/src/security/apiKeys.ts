@@ -5,6 +5,8 @@ import { createHash, randomInt } from "node:crypto";
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 export const PROXY_KEY_PREFIX = "vendo_sk_";
 export const MANAGEMENT_KEY_PREFIX = "vendo_mk_";
+/** A deployment's token for `vendo run`: reads only its own deployment's env. */
+export const DEPLOYMENT_TOKEN_PREFIX = "vendo_dt_";
 
 export function randomBase62(length: number): string {
   let out = "";
@@ -23,7 +25,7 @@ export interface MintedKey {
   prefix: string;
 }
 
-export function mintKey(kindPrefix: typeof PROXY_KEY_PREFIX | typeof MANAGEMENT_KEY_PREFIX): MintedKey {
+export function mintKey(kindPrefix: typeof PROXY_KEY_PREFIX | typeof MANAGEMENT_KEY_PREFIX | typeof DEPLOYMENT_TOKEN_PREFIX): MintedKey {
   const plaintext = kindPrefix + randomBase62(40);
   return { plaintext, hash: hashKey(plaintext), prefix: plaintext.slice(0, kindPrefix.length + 4) };
 }

@@ -2,8 +2,8 @@
 // any mismatch: a balance that is not the sum of its entries, held not the sum of open holds,
 // or a hold open past its expiry.
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { Command } from "commander";
+import { resolveDataPaths } from "../../config.js";
 import { auditLedger } from "../../ledger/audit.js";
 import { formatUsd } from "../../ledger/money.js";
 import { openStore } from "../../store/db.js";
@@ -18,7 +18,7 @@ export function registerAudit(program: Command, cli: CliContext): void {
     .option("--json", "print JSON")
     .action(async (opts: { sqlitePath?: string; json?: boolean }) => {
       const databaseUrl = opts.sqlitePath ? undefined : cli.env.DATABASE_URL;
-      const sqlitePath = opts.sqlitePath ?? cli.env.VENDO_SQLITE_PATH ?? join(cli.env.VENDO_DATA_DIR ?? ".vendo", "vendo.db");
+      const { sqlitePath } = resolveDataPaths({ sqlitePath: opts.sqlitePath }, cli.env);
       if (!databaseUrl && !existsSync(sqlitePath)) throw new CliError(`No store at ${sqlitePath}: pass --sqlite-path or set DATABASE_URL.`);
       const store = await openStore({ databaseUrl, sqlitePath });
       try {

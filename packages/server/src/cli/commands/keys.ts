@@ -2,12 +2,14 @@
 import type { Command } from "commander";
 import type { z } from "zod";
 import { endpoints, type keyView } from "../../control/contract/index.js";
+import { limitReset as limitResetSchema } from "../../control/contract/keys.js";
 import { CliError } from "../cliError.js";
 import type { CliContext } from "../context.js";
 
 type KeyView = z.output<typeof keyView>;
 
-const LIMIT_RESETS = ["daily", "weekly", "monthly", "none"] as const;
+// The contract's own values, so the CLI and the API cannot disagree.
+const LIMIT_RESETS = limitResetSchema.options;
 type LimitResetOption = (typeof LIMIT_RESETS)[number];
 
 function limitReset(value: string): LimitResetOption {

@@ -1,10 +1,12 @@
 // vendo usage and vendo ledger: a tenant's calls and its ledger entries.
 import type { Command } from "commander";
 import { endpoints } from "../../control/contract/index.js";
+import { usageGroupBy } from "../../control/contract/money.js";
 import { CliError } from "../cliError.js";
 import { resolveTenant, type CliContext } from "../context.js";
 
-const GROUPS = ["day", "model", "key", "deployment"] as const;
+// The contract's own values, so the CLI and the API cannot disagree.
+const GROUPS = usageGroupBy.options;
 
 export function registerUsage(program: Command, cli: CliContext): void {
   program

@@ -31,10 +31,6 @@ export interface EndpointSpec {
   status?: 200 | 201;
 }
 
-export function defineEndpoint<const E extends EndpointSpec>(spec: E): E {
-  return spec;
-}
-
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
 type Input<S> = S extends z.ZodType ? z.input<S> : undefined;
 

@@ -2,6 +2,7 @@
 // proxy drops them within a second); its token is refused from then on (auth checks deleted_at).
 import { endpoints } from "../../contract/index.js";
 import { defineRoute } from "../../defineRoute.js";
+import { isoTime } from "../../time.js";
 import { deploymentView } from "./deploymentViews.js";
 import { findDeployment } from "./findDeployment.js";
 
@@ -18,5 +19,5 @@ export const deleteDeployment = defineRoute(endpoints.deleteDeployment, async ({
       .where("deployment_id", "=", row.id)
       .execute();
   });
-  return { ...view, deleted_at: new Date(Number(now)).toISOString() };
+  return { ...view, deleted_at: isoTime(now) };
 });

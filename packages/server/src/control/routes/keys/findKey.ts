@@ -2,6 +2,7 @@ import type { ServerContext } from "../../../context.js";
 import type { ApiKeysTable } from "../../../store/schema.js";
 import type { Caller } from "../../auth.js";
 import { controlError } from "../../errors.js";
+import { nextUpdatedAt } from "../../time.js";
 import { assertVisible } from "../../scope.js";
 
 /** The key if the caller may see it; not_found otherwise (another tenant's key included). */
@@ -22,7 +23,7 @@ export async function findLiveKey(ctx: ServerContext, caller: Caller, id: string
 
 /** Applies a change to a key and bumps updated_at (the proxy's cache polls it), returning the new row. */
 export async function changeKey(ctx: ServerContext, row: ApiKeysTable, set: Partial<ApiKeysTable>): Promise<ApiKeysTable> {
-  const updated_at = BigInt(Math.max(Date.now(), Number(row.updated_at) + 1));
+  const updated_at = nextUpdatedAt(row.updated_at);
   await ctx.store.db.updateTable("api_keys").set({ ...set, updated_at }).where("id", "=", row.id).execute();
   return ctx.store.db.selectFrom("api_keys").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
 }

@@ -1,7 +1,7 @@
 // api_keys rows as the API shows them: prefix and hash, never a plaintext; money as USD strings.
 import type { z } from "zod";
 import { formatUsd } from "../../../ledger/money.js";
-import { periodStart } from "../../../ledger/periods.js";
+import { currentPeriodUsage } from "../../../ledger/periods.js";
 import type { ApiKeysTable } from "../../../store/schema.js";
 import type { keyView } from "../../contract/keys.js";
 import { isoTime, isoTimeOrNull } from "../../time.js";
@@ -9,8 +9,7 @@ import { isoTime, isoTimeOrNull } from "../../time.js";
 export type KeyView = z.output<typeof keyView>;
 
 export function keyViewOf(row: ApiKeysTable, now = Date.now()): KeyView {
-  // A period that has ended counts as zero until the proxy's next charge rolls it over.
-  const periodUsage = row.period_start < BigInt(periodStart(row.limit_reset, now)) ? 0n : row.period_usage;
+  const periodUsage = currentPeriodUsage(row, now);
   const remaining = row.limit_amount === null ? null : row.limit_amount - periodUsage;
   return {
     id: row.id,

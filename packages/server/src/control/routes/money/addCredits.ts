@@ -3,11 +3,11 @@ import { formatUsd } from "../../../ledger/money.js";
 import { endpoints } from "../../contract/index.js";
 import { defineRoute } from "../../defineRoute.js";
 import { controlError } from "../../errors.js";
-import { balanceOf } from "./balanceOf.js";
+import { balanceOf, requireTenant } from "./balanceOf.js";
 import { ledgerEntryViewOf } from "./ledgerEntryView.js";
 
-export const addCredits = defineRoute(endpoints.addCredits, async ({ params, headers, body, setStatus }, ctx) => {
-  await balanceOf(ctx, params.id); // not_found before any write
+export const addCredits = defineRoute(endpoints.addCredits, async ({ params, headers, body, setStatus, caller }, ctx) => {
+  await requireTenant(ctx, caller, params.id); // not_found before any write
   try {
     const { entry, created } = await topUp(ctx.store.db, {
       tenantId: params.id,

@@ -7,9 +7,8 @@ import { endpoints } from "../../contract/index.js";
 import type { usageGroupBy, usageRow } from "../../contract/money.js";
 import { defineRoute } from "../../defineRoute.js";
 import { controlError } from "../../errors.js";
-import { assertVisible } from "../../scope.js";
 import { isoTime } from "../../time.js";
-import { balanceOf } from "./balanceOf.js";
+import { requireTenant } from "./balanceOf.js";
 
 const DAY_MS = 86_400_000;
 const DEFAULT_SPAN_MS = 30 * DAY_MS;
@@ -25,8 +24,7 @@ const groupColumn: Record<z.output<typeof usageGroupBy>, RawBuilder<bigint | str
 const big = (v: unknown): bigint => BigInt(String(v ?? 0));
 
 export const getUsage = defineRoute(endpoints.getUsage, async ({ params, query, caller }, ctx) => {
-  assertVisible(caller, params.id, `Tenant ${params.id} not found.`);
-  await balanceOf(ctx, params.id);
+  await requireTenant(ctx, caller, params.id);
   const to = query.to ?? Date.now();
   const from = query.from ?? to - DEFAULT_SPAN_MS;
   if (from >= to) throw controlError("invalid_request", "Invalid query.from: must be before query.to.");

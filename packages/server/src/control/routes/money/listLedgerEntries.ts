@@ -1,12 +1,10 @@
 import { endpoints } from "../../contract/index.js";
 import { defineRoute } from "../../defineRoute.js";
-import { assertVisible } from "../../scope.js";
-import { balanceOf } from "./balanceOf.js";
+import { requireTenant } from "./balanceOf.js";
 import { ledgerEntryViewOf } from "./ledgerEntryView.js";
 
 export const listLedgerEntries = defineRoute(endpoints.listLedgerEntries, async ({ params, query, caller }, ctx) => {
-  assertVisible(caller, params.id, `Tenant ${params.id} not found.`);
-  await balanceOf(ctx, params.id);
+  await requireTenant(ctx, caller, params.id);
   let q = ctx.store.db
     .selectFrom("ledger_entries")
     .selectAll()

@@ -1,7 +1,7 @@
 // Tenant rows (joined with their balance) as the API shows them.
 import type { z } from "zod";
 import type { ServerContext } from "../../../context.js";
-import { formatUsd } from "../../../ledger/money.js";
+import { balanceJson } from "../money/balanceOf.js";
 import type { tenantView } from "../../contract/tenants.js";
 import { controlError } from "../../errors.js";
 import { isoTime } from "../../time.js";
@@ -18,14 +18,12 @@ export function tenantsWithBalance(ctx: ServerContext) {
 type TenantRow = Awaited<ReturnType<ReturnType<typeof tenantsWithBalance>["executeTakeFirstOrThrow"]>>;
 
 export function tenantViewOf(row: TenantRow): TenantView {
-  const balance = row.balance ?? 0n;
-  const held = row.held ?? 0n;
   return {
     id: row.id,
     name: row.name,
     status: row.status,
     created_at: isoTime(row.created_at),
-    balance: { balance: formatUsd(balance), held: formatUsd(held), available: formatUsd(balance - held) },
+    balance: balanceJson(row.balance ?? 0n, row.held ?? 0n),
   };
 }
 
