@@ -9,7 +9,7 @@ import { throughput } from "./measure/throughput.ts";
 import type { FigureGroup, Plan } from "./options.ts";
 import { runLedgerModule, setFault, type BenchEnv, type Running } from "./scenarios.ts";
 import { percentile } from "./stats.ts";
-import type { ScenarioName, Target } from "./target.ts";
+import { SCALED, type ScenarioName, type Target } from "./target.ts";
 
 export interface RunContext {
   plan: Plan;
@@ -20,7 +20,7 @@ export interface RunContext {
   notes: Set<string>;
   log(line: string): void;
   /** Starts a fresh server of a scenario (memory figures, key counts). */
-  fresh(name: ScenarioName, label: string, keys?: number): Promise<Running>;
+  fresh(name: ScenarioName, label: string): Promise<Running>;
   /** PostgreSQL URL of the vendo-postgres scenario, if it runs. */
   databaseUrl: string | null;
   /** Long-lived vendo-sqlite servers with N keys, started on first use. */
@@ -39,7 +39,6 @@ async function withFault<T>(ctx: RunContext, targets: readonly Target[], fault: 
     await Promise.all(targets.map((t) => setFault(ctx.env, t, null)));
   }
 }
-const SCALED: readonly ScenarioName[] = ["direct", "passthrough", "vendo-sqlite"];
 
 function failures(ctx: RunContext, what: string, name: string, n: number, detail?: string): void {
   if (n > 0) ctx.notes.add(`${name}: ${what} had failed requests (${n} in one run)${detail ? `: ${detail}` : ""}`);

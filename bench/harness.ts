@@ -62,7 +62,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchOutput> {
       case "direct": return startDirect(env);
       case "passthrough": return startPassthroughChild(env, label);
       case "vendo-sqlite": return startVendoChild(env, { name, store: "sqlite", ...(label ? { label } : {}) });
-      case "vendo-postgres": return startVendoChild(env, { name, store: "postgres", databaseUrl: opts.databaseUrl ?? "", ...(label ? { label } : {}) });
+      case "vendo-postgres": return startVendoChild(env, { name, store: "postgres", ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}), ...(label ? { label } : {}) });
       case "portkey": return startPortkeyChild(env);
     }
   };

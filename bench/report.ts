@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import type { Plan } from "./options.ts";
 import { spread, type Spread } from "./stats.ts";
-import type { ScenarioName } from "./target.ts";
+import { SCALED, type ScenarioName } from "./target.ts";
 
 export interface Machine {
   cpus: number;
@@ -156,7 +156,7 @@ export function renderMarkdown(r: BenchResult): string {
   out.push("");
   out.push(table(["target", "limit", "measured (vendo-sqlite)", "result"], r.targets.map((t) => [t.target, t.limit, t.measured, t.pass === null ? "not measured" : t.pass ? "pass" : "**MISSED**"])));
 
-  const scaled = (["direct", "passthrough", "vendo-sqlite"] as const).filter((n) => names.includes(n));
+  const scaled = SCALED.filter((n) => names.includes(n));
   if (Object.keys(f).some((k) => k.startsWith("conc."))) {
     out.push("", "## Scaling: concurrency (non-streaming)", "");
     out.push(

@@ -89,21 +89,27 @@ export interface VendoStart {
   cpuProfDir?: string;
 }
 
+type BenchStore = { sqlitePath: string } | { databaseUrl: string; pgSchema: string };
+
+/** A store of its own for one server or figure: a SQLite file in dataDir, or a fresh PostgreSQL schema. */
+async function freshStore(
+  dataDir: string,
+  kind: "sqlite" | "postgres",
+  databaseUrl: string | undefined,
+  missingUrl: string,
+): Promise<{ store: BenchStore; drop: (() => Promise<void>) | null }> {
+  if (kind === "sqlite") return { store: { sqlitePath: join(dataDir, "vendo.db") }, drop: null };
+  if (!databaseUrl) throw new Error(missingUrl);
+  const pg = await createPgSchema(databaseUrl);
+  return { store: { databaseUrl, pgSchema: pg.schema }, drop: pg.drop };
+}
+
 export async function startVendoChild(env: BenchEnv, opts: VendoStart): Promise<Running> {
   const label = opts.label ?? opts.name;
   const upstreamKey = await upstreamKeyFor(env, label);
   const dataDir = mkdtempSync(join(env.tmpDir, `${label}-`));
   const secretKey = randomBytes(32).toString("hex");
-  let dropSchema: (() => Promise<void>) | null = null;
-  let store: { sqlitePath: string } | { databaseUrl: string; pgSchema: string };
-  if (opts.store === "postgres") {
-    if (!opts.databaseUrl) throw new Error("vendo-postgres needs a database URL");
-    const pg = await createPgSchema(opts.databaseUrl);
-    dropSchema = pg.drop;
-    store = { databaseUrl: opts.databaseUrl, pgSchema: pg.schema };
-  } else {
-    store = { sqlitePath: join(dataDir, "vendo.db") };
-  }
+  const { store, drop: dropSchema } = await freshStore(dataDir, opts.store, opts.databaseUrl, "vendo-postgres needs a database URL");
   const cleanup = async () => {
     if (dropSchema) await dropSchema().catch((err: unknown) => console.error(`could not drop the bench schema: ${String(err)}`));
     rmSync(dataDir, { recursive: true, force: true });
@@ -174,16 +180,7 @@ export async function runLedgerModule(
   opts: { store: "sqlite" | "postgres"; databaseUrl?: string; durationS: number; concurrency: number },
 ): Promise<LedgerRun> {
   const dataDir = mkdtempSync(join(env.tmpDir, `ledger-${opts.store}-`));
-  let drop: (() => Promise<void>) | null = null;
-  let store: { sqlitePath: string } | { databaseUrl: string; pgSchema: string };
-  if (opts.store === "postgres") {
-    if (!opts.databaseUrl) throw new Error("the PostgreSQL ledger figure needs a database URL");
-    const pg = await createPgSchema(opts.databaseUrl);
-    drop = pg.drop;
-    store = { databaseUrl: opts.databaseUrl, pgSchema: pg.schema };
-  } else {
-    store = { sqlitePath: join(dataDir, "vendo.db") };
-  }
+  const { store, drop } = await freshStore(dataDir, opts.store, opts.databaseUrl, "the PostgreSQL ledger figure needs a database URL");
   let child: ChildServer | null = null;
   try {
     const seeded = await seedVendo({ store, secretKey: randomBytes(32).toString("hex"), upstreamKey: "unused", keys: 1 });

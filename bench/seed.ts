@@ -72,7 +72,7 @@ export async function seedVendo(input: SeedInput): Promise<Seeded> {
       const rows: ApiKeysTable[] = [];
       for (let i = start; i < Math.min(count, start + CHUNK); i++) {
         const plaintext = i === 0 ? mintKey(PROXY_KEY_PREFIX).plaintext : fastKey();
-        const id = `key_${randomBase62(16)}`;
+        const id = newId("key");
         keys.push(plaintext);
         keyIds.push(id);
         rows.push({

@@ -4,6 +4,8 @@ import type { ChildServer } from "./child.ts";
 
 export const scenarioNames = ["direct", "passthrough", "vendo-sqlite", "vendo-postgres", "portkey"] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
+/** The scenarios of the scaling tables (measured and reported). */
+export const SCALED: readonly ScenarioName[] = ["direct", "passthrough", "vendo-sqlite"];
 
 export const MODEL = "openai/gpt-4o-mini";
 

@@ -3,6 +3,7 @@
 // Targets are measured in interleaved blocks so that machine noise falls on all of them alike.
 import { Pool } from "undici";
 import { chatRequest, type ChatRequest, type Target } from "../target.ts";
+import { interleave } from "./interleave.ts";
 
 export interface LatencyOptions {
   /** Timed requests per target. */
@@ -46,16 +47,7 @@ export async function sequentialLatency(targets: readonly Target[], opts: Latenc
       if (res.statusCode !== 200) timed.failures++;
       else if (record) timed.samples.push(micros);
     };
-    for (let i = 0; i < targets.length; i++) for (let n = 0; n < opts.warmup; n++) await one(i, false);
-    const block = opts.block ?? 100;
-    for (let done = 0; done < opts.samples; done += block) {
-      const size = Math.min(block, opts.samples - done);
-      // Rotate which target goes first in each block.
-      for (let k = 0; k < targets.length; k++) {
-        const i = (k + done / block) % targets.length;
-        for (let n = 0; n < size; n++) await one(i, true);
-      }
-    }
+    await interleave(targets.length, { samples: opts.samples, warmup: opts.warmup, block: opts.block ?? 100 }, one);
   } finally {
     await Promise.all(pools.map((p) => p.close()));
   }

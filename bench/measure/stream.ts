@@ -2,6 +2,7 @@
 // event, to show that a proxy relays each upstream chunk as it arrives rather than holding it.
 import { Pool } from "undici";
 import { chatRequest, type Target } from "../target.ts";
+import { interleave } from "./interleave.ts";
 
 export interface StreamSample {
   /** Send → first body byte, microseconds. */
@@ -74,15 +75,7 @@ export async function streamTiming(targets: readonly Target[], opts: { samples: 
     }
   };
   try {
-    for (let i = 0; i < targets.length; i++) for (let n = 0; n < opts.warmup; n++) await one(i, false);
-    const block = opts.block ?? 10;
-    for (let done = 0; done < opts.samples; done += block) {
-      const size = Math.min(block, opts.samples - done);
-      for (let k = 0; k < targets.length; k++) {
-        const i = (k + done / block) % targets.length;
-        for (let n = 0; n < size; n++) await one(i, true);
-      }
-    }
+    await interleave(targets.length, { samples: opts.samples, warmup: opts.warmup, block: opts.block ?? 10 }, one);
   } finally {
     await Promise.all(pools.map((p) => p.close()));
   }

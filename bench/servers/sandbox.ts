@@ -16,7 +16,6 @@ await serveChild(async () => {
         const { key, fault } = args as { key: string; fault: string | null };
         sandbox.setKeyFault(key, fault);
       },
-      served: () => sandbox.totals().overall.served,
     },
   };
 });

@@ -1,7 +1,8 @@
 // Exact money arithmetic in integer nano-USD (1e-9 USD) as bigint.
 // No float ever holds an amount here: decimal price strings are parsed exactly, multiplied by
 // token counts exactly, and rounded ONCE (half-up, i.e. half away from zero) to the nano-USD.
-// This module has no dependencies so the ledger can reuse it as is.
+// Deliberately independent of the server's ledger/money.ts: the sandbox is the oracle the ledger
+// is checked against, so a parsing bug must not be shared by both sides.
 
 export const NANOS_PER_USD = 1_000_000_000n;
 

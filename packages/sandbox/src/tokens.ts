@@ -21,7 +21,6 @@ export const WORDS: readonly string[] = (
 
 if (WORDS.length !== 64) throw new Error(`tokens: WORDS must hold 64 words, has ${WORDS.length}`);
 
-const PIECE_FIRST = WORDS.map((w) => w);
 const PIECE_NEXT = WORDS.map((w) => ` ${w}`);
 
 function textTokens(text: string): number {
@@ -74,7 +73,7 @@ export function defaultCompletionTokens(promptTokens: number): number {
 /** The text of completion token `index` for a prompt of `promptTokens` tokens. */
 export function tokenPiece(index: number, promptTokens: number): string {
   const word = (promptTokens + index) % 64;
-  return (index === 0 ? PIECE_FIRST[word] : PIECE_NEXT[word]) ?? "";
+  return (index === 0 ? WORDS[word] : PIECE_NEXT[word]) ?? "";
 }
 
 /** The full completion text of `completionTokens` tokens. */

@@ -72,7 +72,7 @@ export class Vendo {
 
   #controlApiTarget(envName: string): ControlApiTarget {
     const apiUrl = nonEmpty(this.#options.apiUrl) ?? read(this.#env, "VENDO_API_URL");
-    const deploymentId = nonEmpty(this.#options.deploymentId) ?? read(this.#env, "VENDO_DEPLOYMENT_ID");
+    const deploymentId = this.#deploymentId();
     const bearer = read(this.#env, "VENDO_DEPLOYMENT_TOKEN") ?? read(this.#env, "VENDO_MANAGEMENT_KEY");
     if (apiUrl && deploymentId && bearer) {
       return { apiUrl, deploymentId, bearer, fetch: this.#options.fetch ?? globalThis.fetch };
@@ -89,8 +89,12 @@ export class Vendo {
     );
   }
 
+  #deploymentId(): string | undefined {
+    return nonEmpty(this.#options.deploymentId) ?? read(this.#env, "VENDO_DEPLOYMENT_ID");
+  }
+
   #notInVendoMode(slug: string, envName: string): string {
-    const deployment = nonEmpty(this.#options.deploymentId) ?? read(this.#env, "VENDO_DEPLOYMENT_ID");
+    const deployment = this.#deploymentId();
     return (
       `No ${envName} for ${slug} in Vendo mode: the env var is not set and the control API lists none ` +
       `for deployment ${deployment}. Is ${slug} connected to that deployment?`
