@@ -2,9 +2,10 @@
 // id of a running call, all committed through one group-commit batcher.
 import type { Logger } from "pino";
 import type { Store } from "../store/db.js";
-import { applyBatch } from "./applyBatch.js";
 import { createBatcher } from "./batcher.js";
 import type { AdmitOp, AdmitResult, CallRecord, EndResult, LedgerOp, LedgerResult } from "./operations.js";
+import { applyBatchPostgres } from "./postgresBatch.js";
+import { createSqliteBatch } from "./sqliteBatch.js";
 
 export type { AdmitResult, CallRecord, EndResult } from "./operations.js";
 
@@ -25,12 +26,23 @@ export interface Ledger {
 const RETRIES = 5;
 const GENERATION_NOTE_DELAY_MS = 20;
 
+/** Commits one batch in one transaction: its results, in the order of `ops`. */
+function batchCommitter(store: Store, instanceId: string): (ops: LedgerOp[]) => Promise<LedgerResult[]> {
+  if (store.sqlite) {
+    const apply = createSqliteBatch(store.sqlite);
+    // Holding Kysely's (only) connection keeps its queries and transactions out of ours.
+    return (ops) => store.db.connection().execute(async () => apply(ops, { now: Date.now(), instanceId }));
+  }
+  return (ops) => store.db.transaction().execute((tx) => applyBatchPostgres(tx, ops, { now: Date.now(), instanceId }));
+}
+
 export function createLedger(store: Store, instanceId: string, logger: Logger): Ledger {
   const pendingNotes = new Set<NodeJS.Timeout>();
+  const commit = batchCommitter(store, instanceId);
   const batcher = createBatcher<LedgerOp, LedgerResult>(async (ops) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await store.db.transaction().execute((tx) => applyBatch(tx, store.dialect, ops, { now: Date.now(), instanceId }));
+        return await commit(ops);
       } catch (error) {
         // Serialization failures and deadlocks (40001/40P01) or a busy SQLite file are worth another go.
         const code = (error as { code?: string }).code;

@@ -23,6 +23,9 @@ export interface StoreConfig {
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** The SQLite file's own handle (null on PostgreSQL): the ledger's hot path runs its prepared
+   *  statements on it, inside Kysely's connection lock (see ledger.ts). */
+  sqlite: SqliteDatabase.Database | null;
   /** Where the data lives, with any password removed: safe to print. */
   location: string;
   close(): Promise<void>;
@@ -63,7 +66,7 @@ function openSqlite(config: StoreConfig): Store {
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return { db, dialect: "sqlite", location: path, close: () => db.destroy() };
+  return { db, dialect: "sqlite", sqlite: database, location: path, close: () => db.destroy() };
 }
 
 /**
@@ -105,6 +108,7 @@ function openPostgres(config: StoreConfig): Store {
   return {
     db,
     dialect: "postgres",
+    sqlite: null,
     location: `${safe.host}${safe.pathname}${config.pgSchema ? ` (schema ${config.pgSchema})` : ""}`,
     close: () => db.destroy(),
   };
