@@ -4,9 +4,7 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { resolveDataPaths } from "../../config.js";
-import { auditLedger } from "../../ledger/audit.js";
 import { formatUsd } from "../../ledger/money.js";
-import { openStore } from "../../store/db.js";
 import { CliError } from "../cliError.js";
 import type { CliContext } from "../context.js";
 
@@ -20,6 +18,8 @@ export function registerAudit(program: Command, cli: CliContext): void {
       const databaseUrl = opts.sqlitePath ? undefined : cli.env.DATABASE_URL;
       const { sqlitePath } = resolveDataPaths({ sqlitePath: opts.sqlitePath }, cli.env);
       if (!databaseUrl && !existsSync(sqlitePath)) throw new CliError(`No store at ${sqlitePath}: pass --sqlite-path or set DATABASE_URL.`);
+      // The store's modules load only for this verb (see startServerOrFail).
+      const [{ openStore }, { auditLedger }] = await Promise.all([import("../../store/db.js"), import("../../ledger/audit.js")]);
       const store = await openStore({ databaseUrl, sqlitePath });
       try {
         const report = await auditLedger(store);

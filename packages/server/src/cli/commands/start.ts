@@ -1,6 +1,5 @@
 // vendo start: the server (proxy + control API on one port) on SQLite, or PostgreSQL with DATABASE_URL.
 import type { Command } from "commander";
-import { startServer } from "../../app.js";
 import type { ServerOptions } from "../../config.js";
 import { CliError } from "../cliError.js";
 import type { CliContext } from "../context.js";
@@ -13,6 +12,9 @@ export function parsePort(value: string): number {
 
 /** Starts the server, turning a busy port into one clear line. */
 export async function startServerOrFail(options: ServerOptions) {
+  // Loaded here, not at the top: the server's modules take about a second to load, and every
+  // other verb (a control-API call) should not pay for them.
+  const { startServer } = await import("../../app.js");
   try {
     return await startServer(options);
   } catch (err) {
