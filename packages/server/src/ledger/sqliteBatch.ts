@@ -50,8 +50,13 @@ type Complete<Row, Columns extends readonly PropertyKey[]> = Exclude<keyof Row, 
 const listsEveryColumn: [Complete<HoldsTable, typeof HOLD_COLUMNS>, Complete<CallsTable, typeof CALL_COLUMNS>, Complete<NewEntry, typeof ENTRY_COLUMNS>] = [true, true, true];
 void listsEveryColumn;
 
-function insertSql(table: string, columns: readonly string[]): string {
-  return `insert into ${table} (${columns.join(", ")}) values (${columns.map((c) => `@${c}`).join(", ")})`;
+/** An insert of one row, run with its values in the columns' order (positional binding costs
+ *  about half of binding by name). */
+function prepareInsert<Row>(database: SqliteDatabase.Database, table: string, columns: ReadonlyArray<keyof Row & string>): (row: Row) => void {
+  const statement = database.prepare(`insert into ${table} (${columns.join(", ")}) values (${columns.map(() => "?").join(", ")})`);
+  return (row) => {
+    statement.run(columns.map((c) => row[c]));
+  };
 }
 
 export type SqliteBatch = (ops: LedgerOp[], context: { now: number; instanceId: string }) => LedgerResult[];
@@ -61,10 +66,10 @@ export function createSqliteBatch(database: SqliteDatabase.Database): SqliteBatc
     hold: database.prepare<[string], HoldRow>("select request_id, tenant_id, key_id, amount, status from holds where request_id = ?"),
     key: database.prepare<[string], KeyRow>("select id, limit_amount, limit_reset, usage, period_usage, period_start, held from api_keys where id = ?"),
     balance: database.prepare<[string], BalanceRow>("select tenant_id, balance, held from balances where tenant_id = ?"),
-    insertHold: database.prepare(insertSql("holds", HOLD_COLUMNS)),
+    insertHold: prepareInsert<HoldsTable>(database, "holds", HOLD_COLUMNS),
     endHold: database.prepare<[string, bigint, string]>("update holds set status = ?, ended_at = ? where request_id = ?"),
-    insertEntry: database.prepare(insertSql("ledger_entries", ENTRY_COLUMNS)),
-    insertCall: database.prepare(insertSql("calls", CALL_COLUMNS)),
+    insertEntry: prepareInsert<NewEntry>(database, "ledger_entries", ENTRY_COLUMNS),
+    insertCall: prepareInsert<CallsTable>(database, "calls", CALL_COLUMNS),
     noteGeneration: database.prepare<[string, string, string]>("update holds set generation_id = ?, credential_id = ? where request_id = ? and status = 'open'"),
     updateKey: database.prepare<[bigint, bigint, bigint, bigint, string]>("update api_keys set usage = ?, period_usage = ?, period_start = ?, held = ? where id = ?"),
     updateBalance: database.prepare<[bigint, bigint, bigint, string]>("update balances set balance = ?, held = ?, updated_at = ? where tenant_id = ?"),
@@ -91,11 +96,11 @@ export function createSqliteBatch(database: SqliteDatabase.Database): SqliteBatc
 
     const { results, writes } = planBatch(ops, { holds, keys, balances }, context);
     const endedAt = BigInt(context.now);
-    for (const hold of writes.newHolds) statements.insertHold.run(hold);
+    for (const hold of writes.newHolds) statements.insertHold(hold);
     for (const id of writes.settled) statements.endHold.run("settled", endedAt, id);
     for (const id of writes.released) statements.endHold.run("released", endedAt, id);
-    for (const entry of writes.entries) statements.insertEntry.run(entry);
-    for (const call of writes.calls) statements.insertCall.run(call);
+    for (const entry of writes.entries) statements.insertEntry(entry);
+    for (const call of writes.calls) statements.insertCall(call);
     for (const g of writes.generations) statements.noteGeneration.run(g.generationId, g.credentialId, g.requestId);
     for (const k of writes.keys) statements.updateKey.run(k.usage, k.period_usage, k.period_start, k.held, k.id);
     for (const b of writes.balances) statements.updateBalance.run(b.balance, b.held, endedAt, b.tenant_id);

@@ -46,7 +46,7 @@ for (const { kind, skip } of storeKinds) {
           key_hash: newId("hash"),
           prefix: "vendo_sk_x",
           limit_amount: limit,
-          limit_reset: "never",
+          limit_reset: "none",
           rpm: null,
           models: null,
           expires_at: null,
