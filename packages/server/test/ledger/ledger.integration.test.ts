@@ -193,6 +193,18 @@ for (const { kind, skip } of storeKinds) {
       assert.equal(byId.get(ended.requestId)?.generation_id, null);
     });
 
+    it("stores text exactly, quotes, commas, braces, backslashes and NULL-looking values included", async () => {
+      const a = await account(1_000n);
+      const model = `we"ird,{mo}del\\'; drop table calls; -- NULL`;
+      const op = { ...admitOp(a, 10n), model };
+      await ledger.admit(op);
+      await ledger.settle(op.requestId, { ...call(1n), model, generation_id: "NULL", deployment_id: null });
+      const hold = await store.db.selectFrom("holds").select("model").where("request_id", "=", op.requestId).executeTakeFirstOrThrow();
+      const row = await store.db.selectFrom("calls").select(["model", "generation_id", "deployment_id"]).where("request_id", "=", op.requestId).executeTakeFirstOrThrow();
+      assert.equal(hold.model, model);
+      assert.deepEqual(row, { model, generation_id: "NULL", deployment_id: null });
+    });
+
     it("never lands inside another writer's transaction: it waits, and survives that transaction's rollback", async () => {
       const a = await account(1_000n);
       const op = admitOp(a, 100n);
