@@ -25,6 +25,13 @@ export interface Ledger {
 
 const RETRIES = 5;
 const GENERATION_NOTE_DELAY_MS = 20;
+// On PostgreSQL a settlement (or a generation note) waits up to this long to share the next
+// admission's commit: its answer has gone out and nobody waits on it, while an admission that
+// arrives during a commit (a round trip and an fsync) waits for it. On SQLite a commit is local and
+// synchronous, so a settlement goes at once and the next admission's commit stays small.
+// The cost: a crash within this window leaves the call's hold to the reconciler, as for a call
+// still running.
+const POSTGRES_LINGER_MS = 5;
 
 /** Commits one batch in one transaction: its results, in the order of `ops`. */
 function batchCommitter(store: Store, instanceId: string): (ops: LedgerOp[]) => Promise<LedgerResult[]> {
@@ -52,7 +59,7 @@ export function createLedger(store: Store, instanceId: string, logger: Logger): 
         await new Promise((r) => setTimeout(r, 5 * attempt));
       }
     }
-  });
+  }, { lingerMs: store.dialect === "postgres" ? POSTGRES_LINGER_MS : 0, mayWait: (op) => op.type === "settle" || op.type === "generation" });
 
   async function end(op: LedgerOp): Promise<EndResult> {
     // Losing a settlement would lose money: keep trying, then leave the hold to the reconciler.
