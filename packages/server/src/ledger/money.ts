@@ -48,33 +48,52 @@ export function nanosToUsdNumber(nanos: Nanos): number {
 }
 
 /**
- * A per-unit decimal price (USD per token, as OpenRouter writes it) kept exact as a fraction:
- * `perUnit = numerator / 10^scale` USD. Multiplying by a count and rounding once gives nano-USD.
+ * An exact non-negative USD amount, `numerator / 10^scale` USD: a per-unit price as OpenRouter
+ * writes it, or a call's cost kept unrounded until it becomes nano-USD (with its markup) in one
+ * rounding.
  */
-export interface UnitPrice {
+export interface ExactUsd {
   numerator: bigint;
   scale: number;
 }
 
-export function parseUnitPrice(text: string): UnitPrice | null {
+/** A per-token (or per-request) price: an exact amount per unit. */
+export type UnitPrice = ExactUsd;
+
+/** A non-negative decimal (exponent allowed, as JSON numbers print) → ExactUsd; null otherwise. */
+export function parseExactUsd(text: string): ExactUsd | null {
   const m = DECIMAL.exec(text.trim());
   if (!m || m[1] === "-") return null;
   // Some catalogs write tiny prices with an exponent ("3e-7"): fold it into the scale.
   const [, , int = "0", frac = "", exp = "0"] = m;
-  const scale = frac.length - Number(exp);
+  const shift = Number(exp);
+  if (!Number.isSafeInteger(shift) || Math.abs(shift) > 400) return null;
+  const scale = frac.length - shift;
   const digits = BigInt(int + frac);
   return scale >= 0 ? { numerator: digits, scale } : { numerator: digits * 10n ** BigInt(-scale), scale: 0 };
 }
 
-/** Sum of count × unit price over the parts, in nano-USD, rounded half up once. */
-export function priceNanos(parts: Array<{ count: bigint; price: UnitPrice }>, roundUp = false): Nanos {
+/** A JSON number (e.g. usage.cost) → ExactUsd, through its shortest decimal text. */
+export function usdNumberToExact(value: number): ExactUsd | null {
+  return Number.isFinite(value) && value >= 0 ? parseExactUsd(String(value)) : null;
+}
+
+/** Sum of count × unit price over the parts, exactly. */
+export function sumPrices(parts: Array<{ count: bigint; price: UnitPrice }>): ExactUsd {
   const scale = Math.max(0, ...parts.map((p) => p.price.scale));
-  let total = 0n;
-  for (const p of parts) total += p.count * p.price.numerator * 10n ** BigInt(scale - p.price.scale);
-  // total / 10^scale USD = total × 10^9 / 10^scale nanos
-  const numerator = total * NANOS_PER_USD;
-  const divisor = 10n ** BigInt(scale);
-  return roundUp ? (numerator + divisor - 1n) / divisor : (numerator + divisor / 2n) / divisor;
+  let numerator = 0n;
+  for (const p of parts) numerator += p.count * p.price.numerator * 10n ** BigInt(scale - p.price.scale);
+  return { numerator, scale };
+}
+
+/**
+ * An exact amount with a markup (basis points) → nano-USD, rounded once: half up for a price,
+ * up for a hold (which must never be short).
+ */
+export function toNanos(amount: ExactUsd, markupBps = 0n, rounding: "half_up" | "up" = "half_up"): Nanos {
+  const numerator = amount.numerator * (10_000n + markupBps) * NANOS_PER_USD;
+  const divisor = 10n ** BigInt(amount.scale) * 10_000n;
+  return rounding === "up" ? (numerator + divisor - 1n) / divisor : (numerator + divisor / 2n) / divisor;
 }
 
 /** The integration's markup (basis points) on an upstream cost, rounded half up once. */

@@ -1,6 +1,6 @@
 // What a call may cost (the hold) and what it did cost (the charge), exactly, in nano-USD.
 import type { Metering } from "@vendo/integrations";
-import { applyMarkup, decimalToNanos, parseUnitPrice, priceNanos, type Nanos, type UnitPrice } from "./money.js";
+import { parseExactUsd, sumPrices, toNanos, type ExactUsd, type Nanos, type UnitPrice } from "./money.js";
 
 export interface ModelPrice {
   prompt: UnitPrice;
@@ -13,7 +13,7 @@ export interface ModelPrice {
 }
 
 export function parseModelPrice(pricing: Record<string, unknown>, maxCompletionTokens: unknown): ModelPrice | null {
-  const str = (k: string) => (typeof pricing[k] === "string" ? parseUnitPrice(pricing[k] as string) : null);
+  const str = (k: string) => (typeof pricing[k] === "string" ? parseExactUsd(pricing[k] as string) : null);
   const prompt = str("prompt");
   const completion = str("completion");
   if (!prompt || !completion) return null;
@@ -39,35 +39,25 @@ export interface HoldInput {
   markupBps: bigint;
 }
 
-/** The hold: the most the call can cost, rounded up, markup included. */
+/** The hold: the most the call can cost, markup included, rounded up once. */
 export function holdAmount(input: HoldInput): Nanos {
   if (input.metering.kind === "per_call") return perCallPrice(input.metering.priceUsd, input.markupBps);
   const price = input.price;
   if (!price) throw new Error("per-token hold needs a model price");
-  const upstream = priceNanos(
-    [
-      { count: BigInt(input.promptBound), price: price.prompt },
-      { count: BigInt(input.completionBound), price: price.completion },
-      ...(price.request ? [{ count: 1n, price: price.request }] : []),
-    ],
-    true,
-  );
-  return markupUp(upstream, input.markupBps);
+  return toNanos(tokensCost(price, input.promptBound, input.completionBound), input.markupBps, "up");
 }
 
-/** Upstream cost from tokens and the price book, when the upstream reported none. */
-export function tokensCost(price: ModelPrice, promptTokens: number, completionTokens: number): Nanos {
-  return priceNanos([
+/** Upstream cost from tokens and the price book (when the upstream reported none), exactly. */
+export function tokensCost(price: ModelPrice, promptTokens: number, completionTokens: number): ExactUsd {
+  return sumPrices([
     { count: BigInt(promptTokens), price: price.prompt },
     { count: BigInt(completionTokens), price: price.completion },
     ...(price.request ? [{ count: 1n, price: price.request }] : []),
   ]);
 }
 
+/** A per-call integration's charge: its catalog price with the markup, rounded once. */
 export function perCallPrice(priceUsd: string, markupBps: bigint): Nanos {
-  return applyMarkup(decimalToNanos(priceUsd) ?? 0n, markupBps);
-}
-
-export function markupUp(upstream: Nanos, markupBps: bigint): Nanos {
-  return (upstream * (10_000n + markupBps) + 9_999n) / 10_000n;
+  const price = parseExactUsd(priceUsd);
+  return price ? toNanos(price, markupBps) : 0n;
 }

@@ -4,10 +4,11 @@
 import type { Logger } from "pino";
 import type { Store } from "../store/db.js";
 import type { Ledger } from "./ledger.js";
-import type { Nanos } from "./money.js";
+import { toNanos, type ExactUsd } from "./money.js";
 
 export interface GenerationFacts {
-  costNanos: Nanos;
+  /** The upstream's total cost, exactly (unrounded). */
+  cost: ExactUsd;
   promptTokens: number;
   completionTokens: number;
   cancelled: boolean;
@@ -24,7 +25,6 @@ export interface ReconcilerDeps {
   /** An instance whose heartbeat is older than this is dead. */
   staleAfterMs: number;
   markupBps(integration: string): bigint;
-  applyMarkup(upstream: Nanos, bps: bigint): Nanos;
   /** Asks the upstream what a generation cost; null when it cannot tell. */
   lookupGeneration(hold: { integration: string; generationId: string; credentialId: string }): Promise<GenerationFacts | null>;
 }
@@ -75,12 +75,12 @@ export function createReconciler(deps: ReconcilerDeps) {
         created_at: hold.created_at,
       };
       if (facts) {
-        const charge = deps.applyMarkup(facts.costNanos, deps.markupBps(hold.integration));
+        const charge = toNanos(facts.cost, deps.markupBps(hold.integration));
         const result = await deps.ledger.settle(hold.request_id, {
           ...base,
           prompt_tokens: BigInt(facts.promptTokens),
           completion_tokens: BigInt(facts.completionTokens),
-          upstream_cost: facts.costNanos,
+          upstream_cost: toNanos(facts.cost),
           charge,
           streamed: facts.streamed ? 1n : 0n,
           status: "reconciled",

@@ -3,8 +3,7 @@
 import type { Integration } from "@vendo/integrations";
 import { sql } from "kysely";
 import type { Ledger } from "../ledger/ledger.js";
-import { formatUsd, nanosToUsdNumber, parseUnitPrice } from "../ledger/money.js";
-import { markupUp } from "../ledger/pricing.js";
+import { formatUsd, nanosToUsdNumber, parseExactUsd } from "../ledger/money.js";
 import { currentPeriodUsage, periodStart } from "../ledger/periods.js";
 import type { Store } from "../store/db.js";
 import { ProxyError } from "./errors.js";
@@ -140,11 +139,12 @@ export function createAccountEndpoints(deps: { store: Store; ledger: Ledger; pri
 
 /** A per-unit USD price string with the markup applied, exact to 1e-18 USD, rounded up. */
 function markedUp(price: string, markupBps: bigint): string {
-  const unit = parseUnitPrice(price);
+  const unit = parseExactUsd(price);
   if (!unit) return price;
-  // price × 1e18 as an integer, marked up, written back as a decimal with 18 places.
-  const atto = unit.numerator * 10n ** BigInt(18 - Math.min(18, unit.scale));
-  const up = markupUp(atto, markupBps);
+  // price × markup in 1e-18 USD, rounded up once, written back as a decimal with 18 places.
+  const numerator = unit.numerator * (10_000n + markupBps) * 10n ** 18n;
+  const divisor = 10n ** BigInt(unit.scale) * 10_000n;
+  const up = (numerator + divisor - 1n) / divisor;
   const whole = up / 10n ** 18n;
   const frac = (up % 10n ** 18n).toString().padStart(18, "0").replace(/0+$/, "");
   return frac ? `${whole}.${frac}` : `${whole}`;

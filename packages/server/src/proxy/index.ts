@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServerContext } from "../context.js";
 import { createLedger, type Ledger } from "../ledger/ledger.js";
-import { applyMarkup, decimalToNanos } from "../ledger/money.js";
+import { usdNumberToExact } from "../ledger/money.js";
 import { createReconciler, type GenerationFacts } from "../ledger/reconcile.js";
 import { newTimeOrderedId } from "../security/apiKeys.js";
 import { accountEndpointFor, createAccountEndpoints } from "./accountEndpoints.js";
@@ -70,10 +70,10 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     const { status, json } = await upstream.getJson(integration, ctx.upstreamUrl(hold.integration), path, credential);
     const data = (json as { data?: Record<string, unknown> } | null)?.data;
     if (status !== 200 || !data || typeof data.total_cost !== "number" || data.total_cost < 0) return null;
-    const costNanos = decimalToNanos(String(data.total_cost));
-    if (costNanos === null) return null;
+    const cost = usdNumberToExact(data.total_cost);
+    if (cost === null) return null;
     return {
-      costNanos,
+      cost,
       promptTokens: Number(data.tokens_prompt ?? 0),
       completionTokens: Number(data.tokens_completion ?? 0),
       cancelled: data.cancelled === true,
@@ -90,7 +90,6 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     // One process owns an SQLite file: any other instance's hold is an orphan once we start.
     staleAfterMs: store.dialect === "sqlite" ? 0 : ctx.config.instanceStaleMs,
     markupBps,
-    applyMarkup,
     lookupGeneration,
   });
 

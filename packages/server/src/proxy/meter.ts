@@ -2,13 +2,13 @@
 // rule `openai_body` (OpenAI-style `usage`, OpenRouter's `usage.cost`) lives here; a JSON answer
 // is parsed once at the end, an SSE stream event by event, parsing only the events that matter.
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { usdNumberToNanos, type Nanos } from "../ledger/money.js";
+import { usdNumberToExact, type ExactUsd } from "../ledger/money.js";
 
 export interface MeteredUsage {
   promptTokens: number;
   completionTokens: number;
-  /** usage.cost as the upstream reported it, exactly; null when absent. */
-  costNanos: Nanos | null;
+  /** usage.cost as the upstream reported it, exactly (unrounded); null when absent. */
+  cost: ExactUsd | null;
   generationId: string | null;
   /** true when no usage arrived and completionTokens is the proxy's own count of content chunks. */
   estimated: boolean;
@@ -35,7 +35,7 @@ function fromUsage(usage: UsageJson, generationId: string | null): MeteredUsage 
     promptTokens: tokens(usage.prompt_tokens),
     completionTokens: tokens(usage.completion_tokens),
     // A negative cost would credit the tenant: it is not a cost, so it counts as absent.
-    costNanos: typeof usage.cost === "number" && usage.cost >= 0 ? usdNumberToNanos(usage.cost) : null,
+    cost: typeof usage.cost === "number" ? usdNumberToExact(usage.cost) : null,
     generationId,
     estimated: false,
     refused: false,
@@ -59,9 +59,9 @@ export function createJsonMeter(maxBytes: number): Meter {
         const id = typeof doc.id === "string" ? doc.id : null;
         if (doc.usage) return fromUsage(doc.usage, id);
         const refused = doc.error !== undefined && doc.choices === undefined;
-        return { promptTokens: 0, completionTokens: 0, costNanos: null, generationId: id, estimated: !refused, refused };
+        return { promptTokens: 0, completionTokens: 0, cost: null, generationId: id, estimated: !refused, refused };
       } catch {
-        return { promptTokens: 0, completionTokens: 0, costNanos: null, generationId: null, estimated: true, refused: false };
+        return { promptTokens: 0, completionTokens: 0, cost: null, generationId: null, estimated: true, refused: false };
       }
     },
   };
@@ -103,7 +103,7 @@ export function createSseMeter(): Meter {
     finish() {
       if (usage) return { ...usage, generationId: usage.generationId ?? generationId };
       // No usage chunk (the stream broke or was cut): one token per content event is our estimate.
-      return { promptTokens: 0, completionTokens: contentEvents, costNanos: null, generationId, estimated: true, refused: false };
+      return { promptTokens: 0, completionTokens: contentEvents, cost: null, generationId, estimated: true, refused: false };
     },
   };
 }

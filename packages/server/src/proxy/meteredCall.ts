@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Integration } from "@vendo/integrations";
 import type { CallRecord, Ledger } from "../ledger/ledger.js";
 import type { GenerationFacts } from "../ledger/reconcile.js";
-import { applyMarkup, type Nanos } from "../ledger/money.js";
+import { toNanos, type ExactUsd } from "../ledger/money.js";
 import { holdAmount, perCallPrice, tokensCost, type ModelPrice } from "../ledger/pricing.js";
 import type { KeyRecord } from "./keyCache.js";
 import { ProxyError } from "./errors.js";
@@ -137,12 +137,14 @@ export async function meteredCall(deps: MeteredCallDeps, req: IncomingMessage, r
       // The usage never came (the stream broke): the upstream's own record of the generation is the price.
       usage = (await upstreamUsage(deps, integration.slug, generationId, upstream.credential.id)) ?? usage;
     }
-    const upstreamCost = costOf(integration, usage, price, body.length);
+    // Cost and charge are each rounded once, from the exact cost: never the markup of a rounded cost.
+    const cost = costOf(integration, usage, price, body.length);
+    const upstreamCost = toNanos(cost);
     const charge = ownKey
       ? 0n
       : integration.metering.kind === "per_call"
         ? perCallPrice(integration.metering.priceUsd, markupBps)
-        : applyMarkup(upstreamCost, markupBps);
+        : toNanos(cost, markupBps);
     const settled = record({
       status: outcome.clientAborted ? "client_aborted" : outcome.upstreamBroke ? "upstream_error" : "ok",
       http_status: BigInt(upstream.statusCode),
@@ -198,17 +200,18 @@ async function upstreamUsage(deps: MeteredCallDeps, slug: string, generationId: 
     if (waitMs) await new Promise((r) => setTimeout(r, waitMs));
     const facts = await deps.lookupGeneration({ integration: slug, generationId, credentialId }).catch(() => null);
     if (facts) {
-      return { promptTokens: facts.promptTokens, completionTokens: facts.completionTokens, costNanos: facts.costNanos, generationId, estimated: false, refused: false };
+      return { promptTokens: facts.promptTokens, completionTokens: facts.completionTokens, cost: facts.cost, generationId, estimated: false, refused: false };
     }
   }
   return null;
 }
 
 /** The upstream's own figure when it gave one, else tokens × the price book (estimated prompt if unknown). */
-function costOf(integration: Integration, usage: MeteredUsage, price: ModelPrice | null, bodyBytes: number): Nanos {
-  if (integration.metering.kind === "per_call") return 0n;
-  if (usage.costNanos !== null) return usage.costNanos;
-  if (!price) return 0n;
+function costOf(integration: Integration, usage: MeteredUsage, price: ModelPrice | null, bodyBytes: number): ExactUsd {
+  const zero = { numerator: 0n, scale: 0 };
+  if (integration.metering.kind === "per_call") return zero;
+  if (usage.cost !== null) return usage.cost;
+  if (!price) return zero;
   const prompt = usage.estimated && usage.promptTokens === 0 ? Math.ceil(bodyBytes / 4) : usage.promptTokens;
   return tokensCost(price, prompt, usage.completionTokens);
 }
