@@ -129,7 +129,7 @@ export function createAccountEndpoints(deps: { store: Store; ledger: Ledger; pri
         data: models.map((m) => ({
           ...m,
           pricing: Object.fromEntries(
-            Object.entries((m.pricing ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === "string" ? markedUp(v, markup) : v]),
+            Object.entries((m.pricing ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === "string" ? markedUpPrice(v, markup) : v]),
           ),
         })),
       };
@@ -138,7 +138,7 @@ export function createAccountEndpoints(deps: { store: Store; ledger: Ledger; pri
 }
 
 /** A per-unit USD price string with the markup applied, exact to 1e-18 USD, rounded up. */
-function markedUp(price: string, markupBps: bigint): string {
+export function markedUpPrice(price: string, markupBps: bigint): string {
   const unit = parseExactUsd(price);
   if (!unit) return price;
   // price × markup in 1e-18 USD, rounded up once, written back as a decimal with 18 places.

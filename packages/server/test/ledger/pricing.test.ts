@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { applyMarkup, parseExactUsd, toNanos, usdNumberToExact } from "../../src/ledger/money.js";
 import { holdAmount, parseModelPrice, perCallPrice, tokensCost } from "../../src/ledger/pricing.js";
+import { markedUpPrice } from "../../src/proxy/accountEndpoints.js";
 import { createJsonMeter, createSseMeter } from "../../src/proxy/meter.js";
 
 describe("pricing rounds once", () => {
@@ -56,5 +57,25 @@ describe("pricing rounds once", () => {
     const negative = createJsonMeter(1 << 20);
     negative.push(Buffer.from(JSON.stringify({ usage: { prompt_tokens: 1, completion_tokens: 1, cost: -0.5 } })));
     assert.equal(negative.finish().cost, null, "a negative cost is no cost");
+  });
+});
+
+describe("published prices with the markup (/v1/models)", () => {
+  it("marks up the exact per-token price, rounded up at 18 decimals", () => {
+    assert.equal(markedUpPrice("0.00000015", 1_000n), "0.000000165");
+    assert.equal(markedUpPrice("0.0000000375", 0n), "0.0000000375");
+    assert.equal(markedUpPrice("0", 2_500n), "0");
+    assert.equal(markedUpPrice("3e-7", 5_000n), "0.00000045");
+  });
+
+  it("keeps a price with more than 18 decimals at its size (rounded up, never 10^k too large)", () => {
+    // 1.5e-20 USD per token, no markup: 0.000000000000000015 → rounds up to 1e-18.
+    assert.equal(markedUpPrice("0.000000000000000000015", 0n), "0.000000000000000001");
+    assert.equal(markedUpPrice("0.00000000000000000123456", 0n), "0.000000000000000002");
+  });
+
+  it("leaves a string that is not a price as it came", () => {
+    assert.equal(markedUpPrice("-1", 100n), "-1");
+    assert.equal(markedUpPrice("free", 100n), "free");
   });
 });
