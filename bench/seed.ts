@@ -1,11 +1,10 @@
 // Seeds a Vendo store for the bench straight through the store and ledger modules (no control
 // API): one tenant with a large balance, N proxy keys (`vendo_sk_…`, stored as hashes), and one
 // pool credential for OpenRouter sealed with the server's secret key.
-import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { openAccount, topUp } from "../packages/server/src/ledger/accounts.ts";
 import { NANOS_PER_USD } from "../packages/server/src/ledger/money.ts";
-import { hashKey, mintKey, newId, PROXY_KEY_PREFIX, randomBase62 } from "../packages/server/src/security/apiKeys.ts";
+import { mintKey, newId, PROXY_KEY_PREFIX, randomBase62 } from "../packages/server/src/security/apiKeys.ts";
 import { createSecretBox, decodeSecretKey } from "../packages/server/src/security/secretBox.ts";
 import { openStore, type StoreConfig } from "../packages/server/src/store/db.ts";
 import type { ApiKeysTable } from "../packages/server/src/store/schema.ts";
@@ -29,17 +28,7 @@ export interface Seeded {
   keyIds: string[];
 }
 
-const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const CHUNK = 1000;
-
-/** Same format as mintKey (prefix + 40 base62), from one randomBytes call: mintKey draws each char
- *  with randomInt, which makes 100,000 keys take seconds. */
-function fastKey(): string {
-  const bytes = randomBytes(40);
-  let out = PROXY_KEY_PREFIX;
-  for (const b of bytes) out += BASE62[b % 62];
-  return out;
-}
 
 export async function seedVendo(input: SeedInput): Promise<Seeded> {
   const store = await openStore(input.store);
@@ -71,9 +60,9 @@ export async function seedVendo(input: SeedInput): Promise<Seeded> {
     for (let start = 0; start < count; start += CHUNK) {
       const rows: ApiKeysTable[] = [];
       for (let i = start; i < Math.min(count, start + CHUNK); i++) {
-        const plaintext = i === 0 ? mintKey(PROXY_KEY_PREFIX).plaintext : fastKey();
+        const minted = mintKey(PROXY_KEY_PREFIX);
         const id = newId("key");
-        keys.push(plaintext);
+        keys.push(minted.plaintext);
         keyIds.push(id);
         rows.push({
           id,
@@ -81,8 +70,8 @@ export async function seedVendo(input: SeedInput): Promise<Seeded> {
           integration: "openrouter",
           deployment_id: null,
           name: `bench-${i}`,
-          key_hash: hashKey(plaintext),
-          prefix: plaintext.slice(0, PROXY_KEY_PREFIX.length + 4),
+          key_hash: minted.hash,
+          prefix: minted.prefix,
           limit_amount: null,
           limit_reset: "none",
           rpm: null,

@@ -1,7 +1,7 @@
 // Composition root: one HTTP server, the proxy (hot path) first, everything else to the control API.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { catalog as shippedCatalog, getIntegration } from "@vendo/integrations";
+import { catalog as shippedCatalog, getIntegration, proxyHost } from "@vendo/integrations";
 import { resolveConfig, type ServerOptions } from "./config.js";
 import type { ServerContext } from "./context.js";
 import { createControlApi } from "./control/index.js";
@@ -28,6 +28,7 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
   const logger = createLogger(config.logLevel, config.logStream);
   const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, pgSchema: config.pgSchema });
   let listenUrl = "";
+  const upstreamUrls = new Map<string, string>();
   const ctx: ServerContext = {
     config,
     store,
@@ -39,10 +40,18 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
     proxyUrl: (slug) => {
       const integration = getIntegration(slug, shippedCatalog);
       return config.proxyDomain
-        ? `https://${integration.proxy.hostPattern.replace("{slug}", slug).replace("{domain}", config.proxyDomain)}`
+        ? `https://${proxyHost(integration, config.proxyDomain)}`
         : `${ctx.apiUrl()}/proxy/${slug}`;
     },
-    upstreamUrl: (slug) => (config.upstreams[slug] ?? getIntegration(slug, shippedCatalog).upstream.baseUrl).replace(/\/+$/, ""),
+    // Asked on every metered call: worked out once per integration (an unknown slug still throws).
+    upstreamUrl: (slug) => {
+      let url = upstreamUrls.get(slug);
+      if (url === undefined) {
+        url = (config.upstreams[slug] ?? getIntegration(slug, shippedCatalog).upstream.baseUrl).replace(/\/+$/, "");
+        upstreamUrls.set(slug, url);
+      }
+      return url;
+    },
   };
 
   const proxy = await createProxy(ctx);

@@ -82,7 +82,7 @@ export function createLedger(store: Store, instanceId: string, logger: Logger): 
     release: (requestId, call) => end({ type: "release", requestId, call }),
     noteGeneration(requestId, generationId, credentialId) {
       // Only a call still running after a crash needs it, so it is written a moment later, off the
-      // first byte's path; a call that ended by then is skipped by applyBatch.
+      // first byte's path; a call that ended by then is skipped by planBatch.
       const note = () =>
         batcher.submit({ type: "generation", requestId, generationId, credentialId }).catch((error: Error) => {
           logger.warn({ requestId, err: error.message }, "generation id not recorded");

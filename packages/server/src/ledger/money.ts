@@ -96,8 +96,8 @@ export function toNanos(amount: ExactUsd, markupBps = 0n, rounding: "half_up" | 
   return rounding === "up" ? (numerator + divisor - 1n) / divisor : (numerator + divisor / 2n) / divisor;
 }
 
-/** The integration's markup (basis points) on an upstream cost, rounded half up once. */
+/** A markup (basis points) on a whole nano-USD amount, rounded half up once. A call's charge is
+ *  priced from its exact cost with toNanos instead; this is for amounts already in nano-USD. */
 export function applyMarkup(upstream: Nanos, markupBps: bigint): Nanos {
-  if (markupBps === 0n) return upstream;
-  return (upstream * (10_000n + markupBps) + 5_000n) / 10_000n;
+  return toNanos({ numerator: upstream, scale: 9 }, markupBps);
 }

@@ -75,24 +75,11 @@ export function createSqliteBatch(database: SqliteDatabase.Database): SqliteBatc
     updateBalance: database.prepare<[bigint, bigint, bigint, string]>("update balances set balance = ?, held = ?, updated_at = ? where tenant_id = ?"),
   };
 
-  // `immediate`: take the write lock at the start, so a reader elsewhere cannot make it fail midway.
   const run = database.transaction((ops: LedgerOp[], context: { now: number; instanceId: string }): LedgerResult[] => {
-    const holds = new Map<string, HoldRow>();
-    for (const id of endingRequestIds(ops)) {
-      const hold = statements.hold.get(id);
-      if (hold) holds.set(id, hold);
-    }
+    const holds = rowsById(statements.hold, endingRequestIds(ops));
     const { keyIds, tenantIds } = accountsToLock(ops, holds);
-    const keys = new Map<string, KeyRow>();
-    for (const id of keyIds) {
-      const key = statements.key.get(id);
-      if (key) keys.set(id, key);
-    }
-    const balances = new Map<string, BalanceRow>();
-    for (const id of tenantIds) {
-      const balance = statements.balance.get(id);
-      if (balance) balances.set(id, balance);
-    }
+    const keys = rowsById(statements.key, keyIds);
+    const balances = rowsById(statements.balance, tenantIds);
 
     const { results, writes } = planBatch(ops, { holds, keys, balances }, context);
     const endedAt = BigInt(context.now);
@@ -106,5 +93,16 @@ export function createSqliteBatch(database: SqliteDatabase.Database): SqliteBatc
     for (const b of writes.balances) statements.updateBalance.run(b.balance, b.held, endedAt, b.tenant_id);
     return results;
   });
+  // `immediate`: take the write lock at the start, so a reader elsewhere cannot make it fail midway.
   return (ops, context) => run.immediate(ops, context);
+}
+
+/** The rows found for these ids (a missing one is simply absent). */
+function rowsById<Row>(statement: SqliteDatabase.Statement<[string], Row>, ids: string[]): Map<string, Row> {
+  const rows = new Map<string, Row>();
+  for (const id of ids) {
+    const row = statement.get(id);
+    if (row) rows.set(id, row);
+  }
+  return rows;
 }

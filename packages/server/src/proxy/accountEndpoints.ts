@@ -3,7 +3,7 @@
 import type { Integration } from "@vendo/integrations";
 import { sql } from "kysely";
 import type { Ledger } from "../ledger/ledger.js";
-import { formatUsd, nanosToUsdNumber, parseExactUsd } from "../ledger/money.js";
+import { formatUsd, NANOS_PER_USD, nanosToUsdNumber, parseExactUsd, toNanos } from "../ledger/money.js";
 import { currentPeriodUsage, periodStart } from "../ledger/periods.js";
 import type { Store } from "../store/db.js";
 import { ProxyError } from "./errors.js";
@@ -141,10 +141,9 @@ export function createAccountEndpoints(deps: { store: Store; ledger: Ledger; pri
 export function markedUpPrice(price: string, markupBps: bigint): string {
   const unit = parseExactUsd(price);
   if (!unit) return price;
-  // price × markup in 1e-18 USD, rounded up once, written back as a decimal with 18 places.
-  const numerator = unit.numerator * (10_000n + markupBps) * 10n ** 18n;
-  const divisor = 10n ** BigInt(unit.scale) * 10_000n;
-  const up = (numerator + divisor - 1n) / divisor;
+  // price × markup in 1e-18 USD (nano-USD of a price 10^9 times larger), rounded up once,
+  // written back as a decimal with 18 places.
+  const up = toNanos({ numerator: unit.numerator * NANOS_PER_USD, scale: unit.scale }, markupBps, "up");
   const whole = up / 10n ** 18n;
   const frac = (up % 10n ** 18n).toString().padStart(18, "0").replace(/0+$/, "");
   return frac ? `${whole}.${frac}` : `${whole}`;

@@ -2,7 +2,7 @@
 // OpenRouter-shaped body `{"error":{"code":status,"message":…}}`. Branch on `code`, never on text.
 import type { ServerResponse } from "node:http";
 
-export const proxyErrors = {
+const proxyErrors = {
   BAD_JSON: { status: 400, message: "Request body is not valid JSON." },
   BAD_CONTENT_TYPE: { status: 400, message: "Content-Type must be application/json." },
   BAD_REQUEST: { status: 400, message: "Invalid request." },
@@ -25,7 +25,7 @@ export const proxyErrors = {
   STORE_UNAVAILABLE: { status: 503, message: "The ledger is unavailable; the request was not forwarded." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
-export type ProxyErrorCode = keyof typeof proxyErrors;
+type ProxyErrorCode = keyof typeof proxyErrors;
 
 export class ProxyError extends Error {
   readonly status: number;
@@ -44,12 +44,12 @@ export function sendError(res: ServerResponse, error: ProxyError, requestId: str
     res.destroy();
     return;
   }
-  const body = JSON.stringify({ error: { code: error.status, message: error.message } });
-  res.writeHead(error.status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(body),
-    "x-request-id": requestId,
-    ...error.headers,
-  });
-  res.end(body);
+  sendJson(res, error.status, { error: { code: error.status, message: error.message } }, requestId, error.headers);
+}
+
+/** A JSON answer: headers and body in one write. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string, headers?: Record<string, string>): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": requestId, ...headers });
+  res.end(text);
 }

@@ -8,9 +8,10 @@ import { createReconciler, type GenerationFacts } from "../ledger/reconcile.js";
 import { newTimeOrderedId } from "../security/apiKeys.js";
 import { accountEndpointFor, createAccountEndpoints } from "./accountEndpoints.js";
 import { createCredentialPool } from "./credentialPool.js";
-import { ProxyError, sendError } from "./errors.js";
+import { ProxyError, sendError, sendJson } from "./errors.js";
 import { createKeyCache } from "./keyCache.js";
 import { meteredCall, type MeteredCallDeps } from "./meteredCall.js";
+import { tokenCount } from "./meter.js";
 import { proxyMetrics } from "./metrics.js";
 import { createPriceBook } from "./priceBook.js";
 import { createRateLimiter } from "./rateLimiter.js";
@@ -46,7 +47,6 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   let markups = new Map<string, bigint>();
   const markupBps = (slug: string) => markups.get(slug) ?? 0n;
   const accounts = createAccountEndpoints({ store, ledger, priceBook, markupBps });
-  const limits = ctx.config;
 
   // Changes made through the control API (keys, pool, markup) reach this instance within SYNC_MS.
   let syncedAt = Date.now();
@@ -61,7 +61,6 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   }
 
   /** Asks the upstream what a generation cost (its own record), with the credential that ran it. */
-  /** Asks the upstream what a generation cost (its own record), with the credential that ran it. */
   async function lookupGeneration(hold: { integration: string; generationId: string; credentialId: string }): Promise<GenerationFacts | null> {
     const integration = ctx.catalog.get(hold.integration);
     const credential = hold.credentialId === "byok" ? null : pool.find(hold.integration, hold.credentialId);
@@ -69,13 +68,13 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     const path = `${integration.proxy.basePath}/generation?id=${encodeURIComponent(hold.generationId)}`;
     const { status, json } = await upstream.getJson(integration, ctx.upstreamUrl(hold.integration), path, credential);
     const data = (json as { data?: Record<string, unknown> } | null)?.data;
-    if (status !== 200 || !data || typeof data.total_cost !== "number" || data.total_cost < 0) return null;
+    if (status !== 200 || !data || typeof data.total_cost !== "number") return null;
     const cost = usdNumberToExact(data.total_cost);
     if (cost === null) return null;
     return {
       cost,
-      promptTokens: Number(data.tokens_prompt ?? 0),
-      completionTokens: Number(data.tokens_completion ?? 0),
+      promptTokens: tokenCount(data.tokens_prompt),
+      completionTokens: tokenCount(data.tokens_completion),
       cancelled: data.cancelled === true,
       streamed: data.streamed === true,
     };
@@ -110,7 +109,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     priceBook,
     markupBps,
     upstreamUrl: ctx.upstreamUrl,
-    instanceLimits: limits,
+    instanceLimits: ctx.config,
     inFlight,
     lookupGeneration,
     onSettled: (call) => proxyMetrics.chargedNanos.inc({ integration: call.integration }, Number(call.charge)),
@@ -170,10 +169,4 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
       await upstream.destroy();
     },
   };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": requestId });
-  res.end(text);
 }

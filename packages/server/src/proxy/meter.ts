@@ -29,11 +29,15 @@ interface UsageJson {
   cost?: unknown;
 }
 
+/** A token count as an upstream wrote it: a non-negative whole number, anything else counts as 0. */
+export function tokenCount(v: unknown): number {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0;
+}
+
 function fromUsage(usage: UsageJson, generationId: string | null): MeteredUsage {
-  const tokens = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
   return {
-    promptTokens: tokens(usage.prompt_tokens),
-    completionTokens: tokens(usage.completion_tokens),
+    promptTokens: tokenCount(usage.prompt_tokens),
+    completionTokens: tokenCount(usage.completion_tokens),
     // A negative cost would credit the tenant: it is not a cost, so it counts as absent.
     cost: typeof usage.cost === "number" ? usdNumberToExact(usage.cost) : null,
     generationId,

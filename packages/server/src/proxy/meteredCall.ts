@@ -4,7 +4,7 @@ import type { Integration } from "@vendo/integrations";
 import type { CallRecord, Ledger } from "../ledger/ledger.js";
 import type { GenerationFacts } from "../ledger/reconcile.js";
 import { toNanos, type ExactUsd } from "../ledger/money.js";
-import { holdAmount, perCallPrice, tokensCost, type ModelPrice } from "../ledger/pricing.js";
+import { holdAmount, tokensCost, type ModelPrice } from "../ledger/pricing.js";
 import type { KeyRecord } from "./keyCache.js";
 import { ProxyError } from "./errors.js";
 import { createJsonMeter, createSseMeter, type MeteredUsage } from "./meter.js";
@@ -127,7 +127,7 @@ export async function meteredCall(deps: MeteredCallDeps, req: IncomingMessage, r
 
     // settle
     let usage = meter.finish();
-    const generationId = usage.generationId ?? meter.generationId() ?? headerValue(upstream.headers["x-generation-id"]);
+    const generationId = usage.generationId ?? headerValue(upstream.headers["x-generation-id"]);
     if (usage.refused) {
       // A 200 that carries only an error: the upstream produced nothing to bill.
       await deps.ledger.release(requestId, record({ status: "upstream_error", http_status: BigInt(upstream.statusCode), generation_id: generationId }));
@@ -143,7 +143,7 @@ export async function meteredCall(deps: MeteredCallDeps, req: IncomingMessage, r
     const charge = ownKey
       ? 0n
       : integration.metering.kind === "per_call"
-        ? perCallPrice(integration.metering.priceUsd, markupBps)
+        ? amount // a per-call price is known in advance: the hold is the charge
         : toNanos(cost, markupBps);
     const settled = record({
       status: outcome.clientAborted ? "client_aborted" : outcome.upstreamBroke ? "upstream_error" : "ok",

@@ -34,9 +34,12 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
+const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
+const COMPLETION_BOUND_FIELDS = ["max_tokens", "max_completion_tokens"] as const;
+
 export function parseCallRequest(req: IncomingMessage, body: Buffer): CallRequest {
   const type = req.headers["content-type"] ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) throw new ProxyError("BAD_CONTENT_TYPE");
+  if (!JSON_CONTENT_TYPE.test(type)) throw new ProxyError("BAD_CONTENT_TYPE");
   let json: unknown;
   try {
     json = JSON.parse(body.toString("utf8"));
@@ -69,7 +72,7 @@ export function parseCallRequest(req: IncomingMessage, body: Buffer): CallReques
  */
 function maxTokensOf(fields: Record<string, unknown>): number | null {
   let largest: number | null = null;
-  for (const name of ["max_tokens", "max_completion_tokens"]) {
+  for (const name of COMPLETION_BOUND_FIELDS) {
     const v = fields[name];
     if (v === undefined || v === null) continue;
     if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {

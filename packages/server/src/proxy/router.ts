@@ -2,7 +2,7 @@
 // or by prefix (`/proxy/<slug>/…`). Only exact catalog paths are forwarded, so traversal
 // (`..`, encoded slashes) and absolute-form targets can never reach upstream.
 import type { IncomingMessage } from "node:http";
-import type { Integration } from "@vendo/integrations";
+import { proxyHost, type Integration } from "@vendo/integrations";
 
 export interface ProxyRoute {
   /** null for `/proxy/<unknown slug>/…`: still the proxy's to answer, with a 404. */
@@ -16,8 +16,7 @@ export function createRouter(catalog: ReadonlyMap<string, Integration>, proxyDom
   const byHost = new Map<string, Integration>();
   if (proxyDomain) {
     for (const integration of catalog.values()) {
-      const host = integration.proxy.hostPattern.replace("{slug}", integration.slug).replace("{domain}", proxyDomain);
-      byHost.set(host.toLowerCase(), integration);
+      byHost.set(proxyHost(integration, proxyDomain).toLowerCase(), integration);
     }
   }
 

@@ -49,9 +49,9 @@ export function createUpstream(pool: CredentialPool, options: { connectionsPerOr
     return target;
   }
 
-  function authHeaders(integration: Integration, secret: string): Record<string, string> {
-    const { header, scheme } = integration.upstream.auth;
-    return { [header]: scheme ? `${scheme} ${secret}` : secret };
+  function authValue(integration: Integration, secret: string): string {
+    const { scheme } = integration.upstream.auth;
+    return scheme ? `${scheme} ${secret}` : secret;
   }
 
   return {
@@ -62,6 +62,7 @@ export function createUpstream(pool: CredentialPool, options: { connectionsPerOr
         : pool.candidates(req.integration.slug, now);
       if (credentials.length === 0) throw new ProxyError("NO_UPSTREAM_CREDENTIAL");
       const { dispatcher, basePath } = dispatcherFor(req.baseUrl);
+      const authHeader = req.integration.upstream.auth.header;
       let lastStatus = 0;
       for (const credential of credentials) {
         let response: Dispatcher.ResponseData;
@@ -69,7 +70,7 @@ export function createUpstream(pool: CredentialPool, options: { connectionsPerOr
           response = await dispatcher.request({
             method: req.method,
             path: basePath + req.path,
-            headers: { ...req.headers, ...authHeaders(req.integration, credential.secret), "x-request-id": req.requestId },
+            headers: { ...req.headers, [authHeader]: authValue(req.integration, credential.secret), "x-request-id": req.requestId },
             body: req.body,
             signal: req.signal ?? null,
             headersTimeout: 300_000,
@@ -99,7 +100,7 @@ export function createUpstream(pool: CredentialPool, options: { connectionsPerOr
       const response = await dispatcher.request({
         method: "GET",
         path: basePath + path,
-        headers: { accept: "application/json", ...authHeaders(integration, credential.secret) },
+        headers: { accept: "application/json", [integration.upstream.auth.header]: authValue(integration, credential.secret) },
         headersTimeout: 10_000,
         bodyTimeout: 10_000,
       });

@@ -3,6 +3,7 @@
 // the shared connection) no batch ever lands inside another writer's transaction.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { insertApiKey } from "../../src/control/routes/keys/insertApiKey.js";
 import { openAccount, topUp } from "../../src/ledger/accounts.js";
 import { auditLedger } from "../../src/ledger/audit.js";
 import { createLedger, type CallRecord, type Ledger } from "../../src/ledger/ledger.js";
@@ -31,36 +32,11 @@ for (const { kind, skip } of storeKinds) {
       const { db } = store;
       const now = BigInt(Date.now());
       const tenantId = newId("ten");
-      const keyId = newId("key");
       await db.insertInto("tenants").values({ id: tenantId, name: tenantId, status: "active", created_at: now }).execute();
       await openAccount(db, tenantId);
       if (balance > 0n) await topUp(db, { tenantId, amount: balance, idempotencyKey: `t-${tenantId}` });
-      await db
-        .insertInto("api_keys")
-        .values({
-          id: keyId,
-          tenant_id: tenantId,
-          integration: "openrouter",
-          deployment_id: null,
-          name: "k",
-          key_hash: newId("hash"),
-          prefix: "vendo_sk_x",
-          limit_amount: limit,
-          limit_reset: "none",
-          rpm: null,
-          models: null,
-          expires_at: null,
-          disabled_at: null,
-          deleted_at: null,
-          usage: 0n,
-          period_usage: 0n,
-          period_start: 0n,
-          held: 0n,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      return { tenantId, keyId };
+      const { row } = await insertApiKey(db, { tenantId, integration: "openrouter", deploymentId: null, name: "k", limitAmount: limit });
+      return { tenantId, keyId: row.id };
     }
 
     const admitOp = (a: { tenantId: string; keyId: string }, amount: bigint) => ({

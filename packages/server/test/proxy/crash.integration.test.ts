@@ -10,9 +10,10 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { request } from "undici";
 import { startSandbox, type Sandbox } from "@vendo/sandbox";
+import { insertApiKey } from "../../src/control/routes/keys/insertApiKey.js";
 import { openAccount, topUp } from "../../src/ledger/accounts.js";
 import { auditLedger } from "../../src/ledger/audit.js";
-import { mintKey, newId, PROXY_KEY_PREFIX } from "../../src/security/apiKeys.js";
+import { newId } from "../../src/security/apiKeys.js";
 import { createSecretBox, decodeSecretKey } from "../../src/security/secretBox.js";
 import { openStore, type Store } from "../../src/store/db.js";
 import { createTestStoreConfig, storeKinds, type TestStoreConfig } from "../support/stores.js";
@@ -56,11 +57,7 @@ for (const { kind, skip } of storeKinds) {
       await db.insertInto("tenants").values({ id: tenant, name: "crash", status: "active", created_at: now }).execute();
       await openAccount(db, tenant);
       await topUp(db, { tenantId: tenant, amount: 20_000_000_000n, idempotencyKey: "crash-seed" });
-      const minted = mintKey(PROXY_KEY_PREFIX);
-      await db
-        .insertInto("api_keys")
-        .values({ id: newId("key"), tenant_id: tenant, integration: "openrouter", deployment_id: null, name: "crash", key_hash: minted.hash, prefix: minted.prefix, limit_amount: null, limit_reset: "none", rpm: null, models: null, expires_at: null, disabled_at: null, deleted_at: null, usage: 0n, period_usage: 0n, period_start: 0n, held: 0n, created_at: now, updated_at: now })
-        .execute();
+      const { plaintext } = await insertApiKey(db, { tenantId: tenant, integration: "openrouter", deploymentId: null, name: "crash" });
       const box = createSecretBox(decodeSecretKey(TEST_SECRET_KEY));
       await db.insertInto("pool_credentials").values({ id: newId("pc"), integration: "openrouter", label: "crash", secret_enc: box.seal("sk-or-crash-pool"), last4: "pool", created_at: now, disabled_at: null }).execute();
 
@@ -70,7 +67,7 @@ for (const { kind, skip } of storeKinds) {
         try {
           const res = await request(`${first.url}/proxy/openrouter/v1/chat/completions`, {
             method: "POST",
-            headers: { authorization: `Bearer ${minted.plaintext}`, "content-type": "application/json" },
+            headers: { authorization: `Bearer ${plaintext}`, "content-type": "application/json" },
             body: JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: `load ${i}` }], stream: i % 4 !== 0, max_tokens: 100 }),
           });
           await res.body.text();

@@ -2,14 +2,14 @@ import { endpoints } from "../../contract/index.js";
 import { defineRoute } from "../../defineRoute.js";
 import { controlError } from "../../errors.js";
 import { actingTenant } from "../../scope.js";
-import { loadTenantView } from "../tenants/tenantView.js";
+import { requireTenant } from "../tenants/requireTenant.js";
 import { insertApiKey } from "./insertApiKey.js";
 import { keyViewOf } from "./keyView.js";
 import { requireIntegration } from "./requireIntegration.js";
 
 export const createKey = defineRoute(endpoints.createKey, async ({ body, caller }, ctx) => {
   const tenantId = actingTenant(caller, body.tenant_id);
-  await loadTenantView(ctx, tenantId);
+  await requireTenant(ctx, caller, tenantId);
   requireIntegration(ctx, body.integration, "body.integration");
   if (body.deployment_id !== undefined) {
     const deployment = await ctx.store.db

@@ -3,7 +3,8 @@ import { formatUsd } from "../../../ledger/money.js";
 import { endpoints } from "../../contract/index.js";
 import { defineRoute } from "../../defineRoute.js";
 import { controlError } from "../../errors.js";
-import { balanceOf, requireTenant } from "./balanceOf.js";
+import { requireTenant } from "../tenants/requireTenant.js";
+import { balanceOf } from "./balanceOf.js";
 import { ledgerEntryViewOf } from "./ledgerEntryView.js";
 
 export const addCredits = defineRoute(endpoints.addCredits, async ({ params, headers, body, setStatus, caller }, ctx) => {

@@ -1,7 +1,8 @@
 import { adjust } from "../../../ledger/accounts.js";
 import { endpoints } from "../../contract/index.js";
 import { defineRoute } from "../../defineRoute.js";
-import { balanceOf, requireTenant } from "./balanceOf.js";
+import { requireTenant } from "../tenants/requireTenant.js";
+import { balanceOf } from "./balanceOf.js";
 import { ledgerEntryViewOf } from "./ledgerEntryView.js";
 
 export const adjustBalance = defineRoute(endpoints.adjustBalance, async ({ params, body, caller }, ctx) => {

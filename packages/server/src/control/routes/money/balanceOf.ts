@@ -3,10 +3,8 @@ import type { z } from "zod";
 import type { ServerContext } from "../../../context.js";
 import { getBalance } from "../../../ledger/accounts.js";
 import { formatUsd } from "../../../ledger/money.js";
-import type { Caller } from "../../auth.js";
 import type { balanceView } from "../../contract/common.js";
 import { controlError } from "../../errors.js";
-import { assertVisible } from "../../scope.js";
 
 export type BalanceViewJson = z.output<typeof balanceView>;
 
@@ -19,12 +17,4 @@ export async function balanceOf(ctx: ServerContext, tenantId: string): Promise<B
 /** Balance, held and what is available, as exact USD strings. */
 export function balanceJson(balance: bigint, held: bigint): BalanceViewJson {
   return { balance: formatUsd(balance), held: formatUsd(held), available: formatUsd(balance - held) };
-}
-
-/** Throws not_found unless the tenant exists and the caller may see it (before reading or writing its money). */
-export async function requireTenant(ctx: ServerContext, caller: Caller, tenantId: string): Promise<void> {
-  const notFound = `Tenant ${tenantId} not found.`;
-  assertVisible(caller, tenantId, notFound);
-  const row = await ctx.store.db.selectFrom("balances").select("tenant_id").where("tenant_id", "=", tenantId).executeTakeFirst();
-  if (!row) throw controlError("not_found", notFound);
 }

@@ -8,7 +8,7 @@ import type { usageGroupBy, usageRow } from "../../contract/money.js";
 import { defineRoute } from "../../defineRoute.js";
 import { controlError } from "../../errors.js";
 import { isoTime } from "../../time.js";
-import { requireTenant } from "./balanceOf.js";
+import { requireTenant } from "../tenants/requireTenant.js";
 
 const DAY_MS = 86_400_000;
 const DEFAULT_SPAN_MS = 30 * DAY_MS;

@@ -1,6 +1,6 @@
 import { endpoints } from "../../contract/index.js";
 import { defineRoute } from "../../defineRoute.js";
-import { requireTenant } from "./balanceOf.js";
+import { requireTenant } from "../tenants/requireTenant.js";
 import { ledgerEntryViewOf } from "./ledgerEntryView.js";
 
 export const listLedgerEntries = defineRoute(endpoints.listLedgerEntries, async ({ params, query, caller }, ctx) => {

@@ -1,11 +1,11 @@
 import { MANAGEMENT_KEY_PREFIX, mintKey, newId } from "../../../security/apiKeys.js";
 import { endpoints } from "../../contract/index.js";
 import { defineRoute } from "../../defineRoute.js";
-import { loadTenantView } from "./tenantView.js";
+import { requireTenant } from "./requireTenant.js";
 import { managementKeyViewOf } from "./managementKeyView.js";
 
-export const createManagementKey = defineRoute(endpoints.createManagementKey, async ({ params, body }, ctx) => {
-  await loadTenantView(ctx, params.id);
+export const createManagementKey = defineRoute(endpoints.createManagementKey, async ({ params, body, caller }, ctx) => {
+  await requireTenant(ctx, caller, params.id);
   const minted = mintKey(MANAGEMENT_KEY_PREFIX);
   const row = {
     id: newId("mk"),
