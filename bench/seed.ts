@@ -3,6 +3,7 @@
 // pool credential for OpenRouter sealed with the server's secret key.
 import pg from "pg";
 import { openAccount, topUp } from "../packages/server/src/ledger/accounts.ts";
+import { zeroKeyCounters } from "../packages/server/src/ledger/keyCounters.ts";
 import { NANOS_PER_USD } from "../packages/server/src/ledger/money.ts";
 import { mintKey, newId, PROXY_KEY_PREFIX, randomBase62 } from "../packages/server/src/security/apiKeys.ts";
 import { createSecretBox, decodeSecretKey } from "../packages/server/src/security/secretBox.ts";
@@ -79,15 +80,13 @@ export async function seedVendo(input: SeedInput): Promise<Seeded> {
           expires_at: null,
           disabled_at: null,
           deleted_at: null,
-          usage: 0n,
-          period_usage: 0n,
-          period_start: now,
-          held: 0n,
+          fit_to_balance: 0n,
           created_at: now,
           updated_at: now,
         });
       }
       await db.insertInto("api_keys").values(rows).execute();
+      await db.insertInto("key_counters").values(rows.map((r) => zeroKeyCounters(r.id))).execute();
     }
     return { tenantId, keys, keyIds };
   } finally {

@@ -35,7 +35,7 @@ await serveChild(async () => {
       /** Charges written to the ledger and holds still open: what the group commit has settled. */
       async ledger() {
         const charges = await db.selectFrom("ledger_entries").select((eb) => eb.fn.countAll<bigint>().as("n")).where("kind", "=", "charge").executeTakeFirstOrThrow();
-        const open = await db.selectFrom("holds").select((eb) => eb.fn.countAll<bigint>().as("n")).where("status", "=", "open").executeTakeFirstOrThrow();
+        const open = await db.selectFrom("holds").select((eb) => eb.fn.countAll<bigint>().as("n")).where("status", "=", "pending").executeTakeFirstOrThrow();
         return { charges: Number(charges.n), openHolds: Number(open.n) };
       },
     },

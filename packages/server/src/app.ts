@@ -8,8 +8,12 @@ import { createControlApi } from "./control/index.js";
 import { createLogger } from "./logger.js";
 import { createProxy } from "./proxy/index.js";
 import { newId } from "./security/apiKeys.js";
+import type { ReapReport } from "./ledger/reaper.js";
+import type { CredentialReconciliation } from "./ledger/reconciliation.js";
 import { createSecretBox } from "./security/secretBox.js";
 import { openStore, type Store } from "./store/db.js";
+import { claimSqliteOwnership } from "./store/ownership.js";
+import { createUpstreamUrlResolver } from "./upstreamUrls.js";
 
 export interface VendoServer {
   url: string;
@@ -19,16 +23,27 @@ export interface VendoServer {
   /** Resolves when every settlement submitted so far is committed (settling trails the response). */
   settled(): Promise<void>;
   /** Ends orphaned holds now instead of at the next periodic pass. */
-  reconcile(): Promise<{ settled: number; released: number }>;
+  reap(): Promise<ReapReport>;
+  /** Reconciles the pool credentials with the upstream's record now. */
+  reconcileUpstream(options?: { dryRun?: boolean }): Promise<CredentialReconciliation[]>;
+  /** Resolves when start-up work in the background (reaping, rebuilding call records) is done. */
+  started: Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<VendoServer> {
   const config = resolveConfig(options);
   const logger = createLogger(config.logLevel, config.logStream);
-  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, pgSchema: config.pgSchema });
+  // One process serves an SQLite store: claimed before anything (migrations included) touches it.
+  const ownership = config.databaseUrl || config.sqlitePath === ":memory:" ? null : claimSqliteOwnership(config.sqlitePath);
+  let store: Store;
+  try {
+    store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, pgSchema: config.pgSchema });
+  } catch (error) {
+    ownership?.release();
+    throw error;
+  }
   let listenUrl = "";
-  const upstreamUrls = new Map<string, string>();
   const ctx: ServerContext = {
     config,
     store,
@@ -43,18 +58,14 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
         ? `https://${proxyHost(integration, config.proxyDomain)}`
         : `${ctx.apiUrl()}/proxy/${slug}`;
     },
-    // Asked on every metered call: worked out once per integration (an unknown slug still throws).
-    upstreamUrl: (slug) => {
-      let url = upstreamUrls.get(slug);
-      if (url === undefined) {
-        url = (config.upstreams[slug] ?? getIntegration(slug, shippedCatalog).upstream.baseUrl).replace(/\/+$/, "");
-        upstreamUrls.set(slug, url);
-      }
-      return url;
-    },
+    upstreamUrl: createUpstreamUrlResolver(config.upstreams, shippedCatalog),
   };
 
-  const proxy = await createProxy(ctx);
+  const proxy = await createProxy(ctx).catch(async (error: unknown) => {
+    await store.close();
+    ownership?.release();
+    throw error;
+  });
   const control = await createControlApi(ctx);
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const route = proxy.route(req);
@@ -65,6 +76,13 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, resolve);
+  }).catch(async (error: unknown) => {
+    // A port in use, say: nothing was served, so nothing to drain.
+    await proxy.close();
+    await control.close();
+    await store.close();
+    ownership?.release();
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   listenUrl = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
@@ -77,13 +95,16 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
     ctx,
     store,
     settled: () => proxy.settled(),
-    reconcile: () => proxy.reconcile(),
+    reap: () => proxy.reap(),
+    reconcileUpstream: (options) => proxy.reconcileUpstream(options),
+    started: proxy.started,
     close: () =>
       (closing ??= (async () => {
         await closeHttpServer(server, config.shutdownGraceMs);
         await proxy.close();
         await control.close();
         await store.close();
+        ownership?.release();
       })()),
   };
 }

@@ -1,6 +1,8 @@
 // Everything a server instance is configured with, resolved once at start-up from options and env.
 import { join } from "node:path";
+import { catalog } from "@vendo/integrations";
 import { loadSecretKey } from "./security/secretBox.js";
+import { upstreamOverridesFromEnv } from "./upstreamUrls.js";
 
 export interface ServerOptions {
   port?: number;
@@ -32,6 +34,9 @@ export interface ServerOptions {
   drainMaxBytes?: number;
   /** Connections to each upstream origin, i.e. calls in flight upstream at once (default 4096). */
   upstreamConnections?: number;
+  /** How long the upstream may take to start answering, or go quiet mid-answer, before the call's
+   *  outcome is unknown (default 300,000 ms). */
+  upstreamTimeoutMs?: number;
   /** On close, how long in-flight responses may take before their sockets are cut. */
   shutdownGraceMs?: number;
   logLevel?: string;
@@ -58,6 +63,7 @@ export interface ServerConfig {
   drainTimeoutMs: number;
   drainMaxBytes: number;
   upstreamConnections: number;
+  upstreamTimeoutMs: number;
   shutdownGraceMs: number;
   logLevel: string;
   logStream: NodeJS.WritableStream | undefined;
@@ -67,7 +73,7 @@ export interface ServerConfig {
 export const DEFAULT_INSTANCE_STALE_MS = 10_000;
 
 /** Where the data folder and the SQLite file are, from options then env (the server and `vendo audit`). */
-export function resolveDataPaths(options: Pick<ServerOptions, "dataDir" | "sqlitePath">, env: NodeJS.ProcessEnv): { dataDir: string; sqlitePath: string } {
+export function resolveDataPaths(options: { dataDir?: string | undefined; sqlitePath?: string | undefined }, env: NodeJS.ProcessEnv): { dataDir: string; sqlitePath: string } {
   const dataDir = options.dataDir ?? env.VENDO_DATA_DIR ?? ".vendo";
   return { dataDir, sqlitePath: options.sqlitePath ?? env.VENDO_SQLITE_PATH ?? join(dataDir, "vendo.db") };
 }
@@ -85,7 +91,7 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     dataDir,
     adminToken: options.adminToken ?? env.VENDO_ADMIN_TOKEN ?? null,
     secretKey: loadSecretKey(options.secretKey ?? env.VENDO_SECRET_KEY, join(dataDir, "secret.key")),
-    upstreams: options.upstreams ?? {},
+    upstreams: options.upstreams ?? upstreamOverridesFromEnv(env, catalog),
     holdTimeoutMs: options.holdTimeoutMs ?? 10 * 60_000,
     defaultCompletionCap: options.defaultCompletionCap ?? 4096,
     maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
@@ -93,6 +99,7 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     drainTimeoutMs: options.drainTimeoutMs ?? 120_000,
     drainMaxBytes: options.drainMaxBytes ?? 16 * 1024 * 1024,
     upstreamConnections: options.upstreamConnections ?? positiveInteger(env, "VENDO_UPSTREAM_CONNECTIONS", 4096),
+    upstreamTimeoutMs: options.upstreamTimeoutMs ?? positiveInteger(env, "VENDO_UPSTREAM_TIMEOUT_MS", 300_000),
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
     logLevel: options.logLevel ?? env.VENDO_LOG_LEVEL ?? "info",
     logStream: options.logStream,

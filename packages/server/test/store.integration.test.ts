@@ -17,7 +17,7 @@ for (const { kind, skip } of storeKinds) {
       await store.db.insertInto("tenants").values({ id: "ten_a", name: "A", status: "active", created_at: 1n }).execute();
       await store.db
         .insertInto("balances")
-        .values({ tenant_id: "ten_a", balance: huge, held: -3n, updated_at: 2n })
+        .values({ tenant_id: "ten_a", balance: huge, held: -3n, credited: 0n, debited: 0n, updated_at: 2n })
         .execute();
       const row = await store.db.selectFrom("balances").selectAll().executeTakeFirstOrThrow();
       assert.equal(row.balance, huge);
@@ -34,12 +34,13 @@ for (const { kind, skip } of storeKinds) {
       await again.close();
     });
 
-    it("refuses a second charge for the same request id and a reused top-up idempotency key", async () => {
+    it("invariant 2: refuses a second charge leg for the same call and a reused top-up idempotency key", async () => {
       const store = await openStore(target.config);
-      const entry = { tenant_id: "ten_a", kind: "charge" as const, amount: -5n, request_id: "req_1", idempotency_key: null, memo: null, created_at: 3n };
-      await store.db.insertInto("ledger_entries").values(entry).execute();
-      await assert.rejects(store.db.insertInto("ledger_entries").values(entry).execute());
-      const topup = { tenant_id: "ten_a", kind: "topup" as const, amount: 5n, request_id: null, idempotency_key: "idem-1", memo: null, created_at: 4n };
+      const leg = { kind: "charge" as const, debit_account: "tenant:ten_a", credit_account: "payable:pc_1", tenant_id: "ten_a", amount: 5n, request_id: "req_1", idempotency_key: null, memo: null, created_at: 3n };
+      await store.db.insertInto("ledger_entries").values(leg).execute();
+      await assert.rejects(store.db.insertInto("ledger_entries").values(leg).execute());
+      await store.db.insertInto("ledger_entries").values({ ...leg, kind: "markup", credit_account: "revenue:openrouter" }).execute();
+      const topup = { kind: "topup" as const, debit_account: "funding", credit_account: "tenant:ten_a", tenant_id: "ten_a", amount: 5n, request_id: null, idempotency_key: "idem-1", memo: null, created_at: 4n };
       await store.db.insertInto("ledger_entries").values(topup).execute();
       await assert.rejects(store.db.insertInto("ledger_entries").values(topup).execute());
       await store.close();

@@ -8,6 +8,7 @@ import { registerDocs } from "./commands/docs.js";
 import { registerEnv } from "./commands/env.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerPool } from "./commands/pool.js";
+import { registerReconcile } from "./commands/reconcile.js";
 import { registerRun } from "./commands/run.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerStart } from "./commands/start.js";
@@ -39,6 +40,7 @@ export function buildProgram(cli: CliContext): Command {
   registerRun(program, cli);
   registerUsage(program, cli);
   registerAudit(program, cli);
+  registerReconcile(program, cli);
   registerDocs(program, cli);
   return program;
 }

@@ -3,7 +3,9 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database, LedgerEntriesTable } from "../store/schema.js";
 import { isUniqueViolation } from "../store/uniqueViolation.js";
+import { FUNDING_ACCOUNT, tenantAccount } from "./accountIds.js";
 import type { Nanos } from "./money.js";
+import { bumpAccount } from "./operatorAccounts.js";
 
 export interface BalanceView {
   balance: Nanos;
@@ -12,7 +14,7 @@ export interface BalanceView {
 }
 
 export async function openAccount(db: Kysely<Database> | Transaction<Database>, tenantId: string, now = Date.now()): Promise<void> {
-  await db.insertInto("balances").values({ tenant_id: tenantId, balance: 0n, held: 0n, updated_at: BigInt(now) }).execute();
+  await db.insertInto("balances").values({ tenant_id: tenantId, balance: 0n, held: 0n, credited: 0n, debited: 0n, updated_at: BigInt(now) }).execute();
 }
 
 export async function getBalance(db: Kysely<Database>, tenantId: string): Promise<BalanceView | null> {
@@ -50,6 +52,8 @@ export async function topUp(
       const entry = await appendEntry(tx, {
         tenant_id: input.tenantId,
         kind: "topup",
+        debit_account: FUNDING_ACCOUNT,
+        credit_account: tenantAccount(input.tenantId),
         amount: input.amount,
         request_id: null,
         idempotency_key: input.idempotencyKey,
@@ -68,17 +72,22 @@ export async function topUp(
   }
 }
 
-/** An operator's correction, positive or negative; it is an entry like any other. */
+/** An operator's correction, positive (funding → tenant) or negative (tenant → funding). */
 export async function adjust(
   db: Kysely<Database>,
   input: { tenantId: string; amount: Nanos; memo: string; idempotencyKey?: string | null; now?: number },
 ): Promise<LedgerEntry> {
+  if (input.amount === 0n) throw new RangeError("an adjustment must not be zero");
   const now = BigInt(input.now ?? Date.now());
+  const tenant = tenantAccount(input.tenantId);
+  const credit = input.amount > 0n;
   return db.transaction().execute((tx) =>
     appendEntry(tx, {
       tenant_id: input.tenantId,
       kind: "adjustment",
-      amount: input.amount,
+      debit_account: credit ? FUNDING_ACCOUNT : tenant,
+      credit_account: credit ? tenant : FUNDING_ACCOUNT,
+      amount: credit ? input.amount : -input.amount,
       request_id: null,
       idempotency_key: input.idempotencyKey ?? null,
       memo: input.memo,
@@ -96,14 +105,28 @@ async function findByIdempotencyKey(tx: Kysely<Database> | Transaction<Database>
     .executeTakeFirst();
 }
 
-/** The one way an entry is written outside the batcher: insert it and move the balance with it. */
-async function appendEntry(tx: Transaction<Database>, entry: Omit<LedgerEntriesTable, "id">): Promise<LedgerEntry> {
+/**
+ * The one way a transfer between a tenant and `funding` is written outside the batcher: insert it,
+ * move the tenant's balance and lifetime sums, and the funding account's, in one transaction.
+ */
+async function appendEntry(tx: Transaction<Database>, entry: Omit<LedgerEntriesTable, "id"> & { tenant_id: string }): Promise<LedgerEntry> {
   const row = await tx.insertInto("ledger_entries").values(entry).returningAll().executeTakeFirstOrThrow();
+  const toTenant = entry.credit_account === tenantAccount(entry.tenant_id);
   const moved = await tx
     .updateTable("balances")
-    .set((eb) => ({ balance: eb("balance", "+", entry.amount), updated_at: entry.created_at }))
+    .set((eb) =>
+      toTenant
+        ? { balance: eb("balance", "+", entry.amount), credited: eb("credited", "+", entry.amount), updated_at: entry.created_at }
+        : { balance: eb("balance", "-", entry.amount), debited: eb("debited", "+", entry.amount), updated_at: entry.created_at },
+    )
     .where("tenant_id", "=", entry.tenant_id)
     .executeTakeFirst();
   if (moved.numUpdatedRows !== 1n) throw new Error(`tenant ${entry.tenant_id} has no account`);
+  await bumpAccount(tx, FUNDING_ACCOUNT, toTenant ? { debits: entry.amount, credits: 0n } : { debits: 0n, credits: entry.amount }, entry.created_at);
   return row;
+}
+
+/** A transfer's amount as the tenant sees it: positive when it credits the tenant's account. */
+export function signedForTenant(entry: Pick<LedgerEntriesTable, "credit_account" | "amount" | "tenant_id">): Nanos {
+  return entry.tenant_id !== null && entry.credit_account === tenantAccount(entry.tenant_id) ? entry.amount : -entry.amount;
 }

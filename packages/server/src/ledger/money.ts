@@ -101,3 +101,16 @@ export function toNanos(amount: ExactUsd, markupBps = 0n, rounding: "half_up" | 
 export function applyMarkup(upstream: Nanos, markupBps: bigint): Nanos {
   return toNanos({ numerator: upstream, scale: 9 }, markupBps);
 }
+
+/** a + b, exactly. */
+export function addExact(a: ExactUsd, b: ExactUsd): ExactUsd {
+  const scale = Math.max(a.scale, b.scale);
+  return { numerator: a.numerator * 10n ** BigInt(scale - a.scale) + b.numerator * 10n ** BigInt(scale - b.scale), scale };
+}
+
+/** amount × count, exactly. */
+export function scaleExact(amount: ExactUsd, count: bigint): ExactUsd {
+  return { numerator: amount.numerator * count, scale: amount.scale };
+}
+
+export const ZERO_USD: ExactUsd = { numerator: 0n, scale: 0 };

@@ -1,18 +1,29 @@
 // What a call may cost (the hold) and what it did cost (the charge), exactly, in nano-USD.
 import type { Metering } from "@vendo/integrations";
-import { parseExactUsd, sumPrices, toNanos, type ExactUsd, type Nanos, type UnitPrice } from "./money.js";
+import { addExact, parseExactUsd, scaleExact, sumPrices, toNanos, ZERO_USD, type ExactUsd, type Nanos, type UnitPrice } from "./money.js";
+import type { FitRequest } from "./operations.js";
 
+/** A model's prices (USD per unit, exact) and limits, as the upstream's model list gives them. */
 export interface ModelPrice {
   prompt: UnitPrice;
   completion: UnitPrice;
   request: UnitPrice | null;
+  image: UnitPrice | null;
+  webSearch: UnitPrice | null;
+  internalReasoning: UnitPrice | null;
   inputCacheRead: UnitPrice | null;
+  inputCacheWrite: UnitPrice | null;
+  /** Tokens of prompt and completion together; null when the upstream does not say. */
+  contextLength: number | null;
+  /** The most completion tokens one choice can have; null when the upstream does not say. */
   maxCompletionTokens: number | null;
   /** The upstream's pricing strings, as published (for /v1/models). */
   raw: Record<string, string>;
 }
 
-export function parseModelPrice(pricing: Record<string, unknown>, maxCompletionTokens: unknown): ModelPrice | null {
+/** OpenRouter's `pricing` object (USD decimal strings per unit) and limits → ModelPrice; null
+ *  without a prompt and completion price. */
+export function parseModelPrice(pricing: Record<string, unknown>, limits: { maxCompletionTokens?: unknown; contextLength?: unknown } = {}): ModelPrice | null {
   const str = (k: string) => (typeof pricing[k] === "string" ? parseExactUsd(pricing[k] as string) : null);
   const prompt = str("prompt");
   const completion = str("completion");
@@ -23,37 +34,121 @@ export function parseModelPrice(pricing: Record<string, unknown>, maxCompletionT
     prompt,
     completion,
     request: str("request"),
+    image: str("image"),
+    webSearch: str("web_search"),
+    internalReasoning: str("internal_reasoning"),
     inputCacheRead: str("input_cache_read"),
-    maxCompletionTokens: typeof maxCompletionTokens === "number" && maxCompletionTokens > 0 ? maxCompletionTokens : null,
+    inputCacheWrite: str("input_cache_write"),
+    contextLength: positiveInteger(limits.contextLength),
+    maxCompletionTokens: positiveInteger(limits.maxCompletionTokens),
     raw,
   };
 }
 
-export interface HoldInput {
-  metering: Metering;
-  price: ModelPrice | null;
-  /** Upper bound of prompt tokens: a byte-level tokenizer never makes more tokens than bytes. */
-  promptBound: number;
-  /** Completion tokens the call may produce (max_tokens, or the default cap); 0 for embeddings. */
+function positiveInteger(v: unknown): number | null {
+  return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null;
+}
+
+/** What the request says about its own size: everything the worst case depends on. */
+export interface RequestBound {
+  /** Bytes of the request body: a byte-level tokenizer never makes more tokens than bytes. */
+  bodyBytes: number;
+  /** max_tokens / max_completion_tokens (the larger), null when unset. */
+  maxTokens: number | null;
+  /** Choices asked for (`n`), each with its own completion. */
+  n: number;
+  /** Image inputs (each priced per image where the model says so). */
+  images: number;
+  /** Whether the request turns web search on (priced per search where the model says so). */
+  webSearch: boolean;
+  /** An embeddings request: no completion. */
+  embedding: boolean;
+}
+
+/** The worst case's shape: fixed + completionTokens × perCompletionToken (exact USD, no markup). */
+export interface WorstCase {
+  fixed: ExactUsd;
+  perCompletionToken: ExactUsd;
+  /** Completion tokens the worst case assumes (per choice bound × n). */
+  completionTokens: number;
+  /** The per-choice completion bound. */
   completionBound: number;
-  markupBps: bigint;
 }
 
-/** The hold: the most the call can cost, markup included, rounded up once. */
-export function holdAmount(input: HoldInput): Nanos {
-  if (input.metering.kind === "per_call") return perCallPrice(input.metering.priceUsd, input.markupBps);
-  const price = input.price;
-  if (!price) throw new Error("per-token hold needs a model price");
-  return toNanos(tokensCost(price, input.promptBound, input.completionBound), input.markupBps, "up");
+/**
+ * The most the upstream can bill for a per-token call (docs/money.md, invariant 3): prompt tokens
+ * bounded by the body's bytes and the model's context length, each at the dearer of the prompt and
+ * cache-write prices; n choices of at most max_tokens (or, unset, the model's own maximum
+ * completion) at the dearer of the completion and reasoning prices; the per-request price, each
+ * image's price, and one web search's price when search is on.
+ */
+export function worstCase(price: ModelPrice, request: RequestBound, defaultCompletionCap: number): WorstCase {
+  const promptTokens = Math.min(request.bodyBytes, price.contextLength ?? request.bodyBytes);
+  const modelMax = price.maxCompletionTokens ?? price.contextLength ?? defaultCompletionCap;
+  const completionBound = request.embedding ? 0 : Math.min(request.maxTokens ?? modelMax, modelMax);
+  const promptUnit = dearer(price.prompt, price.inputCacheWrite);
+  const completionUnit = dearer(price.completion, price.internalReasoning);
+  const fixed = sumPrices([
+    { count: BigInt(promptTokens), price: promptUnit },
+    ...(price.request ? [{ count: 1n, price: price.request }] : []),
+    ...(price.image ? [{ count: BigInt(request.images), price: price.image }] : []),
+    ...(price.webSearch && request.webSearch ? [{ count: 1n, price: price.webSearch }] : []),
+  ]);
+  const n = BigInt(request.embedding ? 0 : request.n);
+  return { fixed, perCompletionToken: scaleExact(completionUnit, n), completionTokens: completionBound * request.n, completionBound };
 }
 
-/** Upstream cost from tokens and the price book (when the upstream reported none), exactly. */
-export function tokensCost(price: ModelPrice, promptTokens: number, completionTokens: number): ExactUsd {
+/** The hold for a worst case: markup included, rounded up once (a hold is never short). */
+export function holdFor(worst: WorstCase, markupBps: bigint): Nanos {
+  return toNanos(addExact(worst.fixed, scaleExact(worst.perCompletionToken, BigInt(worst.completionBound))), markupBps, "up");
+}
+
+/** The key's fit_to_balance policy: the same worst case with a smaller completion bound. */
+export function fitRequest(worst: WorstCase, markupBps: bigint): FitRequest {
+  return { fixed: worst.fixed, perToken: worst.perCompletionToken, markupBps, minTokens: 1, maxTokens: worst.completionBound };
+}
+
+function dearer(a: UnitPrice, b: UnitPrice | null): UnitPrice {
+  if (!b) return a;
+  const scale = Math.max(a.scale, b.scale);
+  const an = a.numerator * 10n ** BigInt(scale - a.scale);
+  const bn = b.numerator * 10n ** BigInt(scale - b.scale);
+  return an >= bn ? a : b;
+}
+
+/** Token counts as the upstream reported them (OpenRouter's usage object). */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Of the prompt, tokens read from cache (prompt_tokens_details.cached_tokens). */
+  cachedTokens: number;
+  /** Of the prompt, tokens written to cache (prompt_tokens_details.cache_write_tokens). */
+  cacheWriteTokens: number;
+  /** Of the completion, reasoning tokens (completion_tokens_details.reasoning_tokens). */
+  reasoningTokens: number;
+}
+
+/**
+ * Upstream cost from tokens and the price book (when the upstream reported no cost), exactly:
+ * cache reads and writes and reasoning tokens at their own prices where the model has them.
+ */
+export function tokensCost(price: ModelPrice, usage: TokenUsage): ExactUsd {
+  const cached = Math.min(usage.cachedTokens, usage.promptTokens);
+  const written = Math.min(usage.cacheWriteTokens, usage.promptTokens - cached);
+  const reasoning = Math.min(usage.reasoningTokens, usage.completionTokens);
   return sumPrices([
-    { count: BigInt(promptTokens), price: price.prompt },
-    { count: BigInt(completionTokens), price: price.completion },
+    { count: BigInt(usage.promptTokens - cached - written), price: price.prompt },
+    { count: BigInt(cached), price: price.inputCacheRead ?? price.prompt },
+    { count: BigInt(written), price: price.inputCacheWrite ?? price.prompt },
+    { count: BigInt(usage.completionTokens - reasoning), price: price.completion },
+    { count: BigInt(reasoning), price: price.internalReasoning ?? price.completion },
     ...(price.request ? [{ count: 1n, price: price.request }] : []),
   ]);
+}
+
+/** A per-call integration's price from its catalog (exact USD); zero when it has none. */
+export function perCallCost(metering: Metering): ExactUsd {
+  return metering.kind === "per_call" ? (parseExactUsd(metering.priceUsd) ?? ZERO_USD) : ZERO_USD;
 }
 
 /** A per-call integration's charge: its catalog price with the markup, rounded once. */

@@ -2,9 +2,10 @@
 // transaction over statements prepared once. The hot path's few fixed-shape statements skip the
 // query builder: building and compiling them per batch cost more than SQLite's own work.
 import type SqliteDatabase from "better-sqlite3";
-import type { CallsTable, HoldsTable } from "../store/schema.js";
-import { accountsToLock, endingRequestIds, planBatch, type BalanceRow, type HoldRow, type KeyRow, type NewEntry } from "./batchPlan.js";
-import type { LedgerOp, LedgerResult } from "./operations.js";
+import type { HoldsTable } from "../store/schema.js";
+import { prepareInsert, type ListsEveryColumn } from "../store/sqliteInsert.js";
+import { accountsToLock, endingRequestIds, hasAdmissions, planBatch, type BalanceRow, type BatchOutcome, type HoldRow, type KeyRow, type NewEntry, type StoreBatchContext } from "./batchPlan.js";
+import type { LedgerOp } from "./operations.js";
 
 const HOLD_COLUMNS = [
   "request_id",
@@ -13,6 +14,7 @@ const HOLD_COLUMNS = [
   "amount",
   "status",
   "instance_id",
+  "epoch",
   "integration",
   "model",
   "generation_id",
@@ -20,78 +22,83 @@ const HOLD_COLUMNS = [
   "created_at",
   "expires_at",
   "ended_at",
+  "late",
+  "charge",
+  "upstream_cost",
 ] as const satisfies ReadonlyArray<keyof HoldsTable>;
 
-const CALL_COLUMNS = [
-  "request_id",
+const ENTRY_COLUMNS = [
+  "kind",
+  "debit_account",
+  "credit_account",
+  "amount",
   "tenant_id",
-  "key_id",
-  "deployment_id",
-  "integration",
-  "path",
-  "model",
-  "generation_id",
-  "prompt_tokens",
-  "completion_tokens",
-  "upstream_cost",
-  "charge",
-  "estimated",
-  "streamed",
-  "status",
-  "http_status",
-  "latency_ms",
+  "request_id",
+  "idempotency_key",
+  "memo",
   "created_at",
-] as const satisfies ReadonlyArray<keyof CallsTable>;
+] as const satisfies ReadonlyArray<keyof NewEntry>;
 
-const ENTRY_COLUMNS = ["tenant_id", "kind", "amount", "request_id", "idempotency_key", "memo", "created_at"] as const satisfies ReadonlyArray<keyof NewEntry>;
-
-// Fails to compile when a table gains a column its insert does not list.
-type Complete<Row, Columns extends readonly PropertyKey[]> = Exclude<keyof Row, Columns[number]> extends never ? true : false;
-const listsEveryColumn: [Complete<HoldsTable, typeof HOLD_COLUMNS>, Complete<CallsTable, typeof CALL_COLUMNS>, Complete<NewEntry, typeof ENTRY_COLUMNS>] = [true, true, true];
+const listsEveryColumn: [ListsEveryColumn<HoldsTable, typeof HOLD_COLUMNS>, ListsEveryColumn<NewEntry, typeof ENTRY_COLUMNS>] = [true, true];
 void listsEveryColumn;
 
-/** An insert of one row, run with its values in the columns' order (positional binding costs
- *  about half of binding by name). */
-function prepareInsert<Row>(database: SqliteDatabase.Database, table: string, columns: ReadonlyArray<keyof Row & string>): (row: Row) => void {
-  const statement = database.prepare(`insert into ${table} (${columns.join(", ")}) values (${columns.map(() => "?").join(", ")})`);
-  return (row) => {
-    statement.run(columns.map((c) => row[c]));
-  };
-}
-
-export type SqliteBatch = (ops: LedgerOp[], context: { now: number; instanceId: string }) => LedgerResult[];
+export type SqliteBatch = (ops: LedgerOp[], context: StoreBatchContext) => BatchOutcome;
 
 export function createSqliteBatch(database: SqliteDatabase.Database): SqliteBatch {
   const statements = {
     hold: database.prepare<[string], HoldRow>("select request_id, tenant_id, key_id, amount, status from holds where request_id = ?"),
-    key: database.prepare<[string], KeyRow>("select id, limit_amount, limit_reset, usage, period_usage, period_start, held from api_keys where id = ?"),
-    balance: database.prepare<[string], BalanceRow>("select tenant_id, balance, held from balances where tenant_id = ?"),
+    key: database.prepare<[string], KeyRow>(
+      "select c.*, k.limit_amount, k.limit_reset from key_counters c join api_keys k on k.id = c.key_id where c.key_id = ?",
+    ),
+    balance: database.prepare<[string], BalanceRow>("select tenant_id, balance, held, credited, debited from balances where tenant_id = ?"),
+    instance: database.prepare<[string], { epoch: bigint; heartbeat_at: bigint }>("select epoch, heartbeat_at from instances where id = ?"),
+    heartbeat: database.prepare<[bigint, string]>("update instances set heartbeat_at = ? where id = ?"),
     insertHold: prepareInsert<HoldsTable>(database, "holds", HOLD_COLUMNS),
-    endHold: database.prepare<[string, bigint, string]>("update holds set status = ?, ended_at = ? where request_id = ?"),
+    endHold: database.prepare<[string, bigint, bigint, bigint, bigint, string]>(
+      "update holds set status = ?, ended_at = ?, late = ?, charge = ?, upstream_cost = ? where request_id = ?",
+    ),
     insertEntry: prepareInsert<NewEntry>(database, "ledger_entries", ENTRY_COLUMNS),
-    insertCall: prepareInsert<CallsTable>(database, "calls", CALL_COLUMNS),
-    noteGeneration: database.prepare<[string, string, string]>("update holds set generation_id = ?, credential_id = ? where request_id = ? and status = 'open'"),
-    updateKey: database.prepare<[bigint, bigint, bigint, bigint, string]>("update api_keys set usage = ?, period_usage = ?, period_start = ?, held = ? where id = ?"),
-    updateBalance: database.prepare<[bigint, bigint, bigint, string]>("update balances set balance = ?, held = ?, updated_at = ? where tenant_id = ?"),
+    note: database.prepare<[string | null, string, string]>(
+      "update holds set generation_id = coalesce(?, generation_id), credential_id = ? where request_id = ? and status = 'pending'",
+    ),
+    updateKey: database.prepare(
+      "update key_counters set usage = ?, held = ?, period_usage = ?, period_start = ?, day_usage = ?, day_start = ?, week_usage = ?, week_start = ?, month_usage = ?, month_start = ? where key_id = ?",
+    ),
+    updateBalance: database.prepare<[bigint, bigint, bigint, bigint, bigint, string]>(
+      "update balances set balance = ?, held = ?, credited = ?, debited = ?, updated_at = ? where tenant_id = ?",
+    ),
+    account: database.prepare<[string, bigint, bigint, bigint]>(
+      "insert into accounts (id, debits, credits, updated_at) values (?, ?, ?, ?) on conflict (id) do update set debits = accounts.debits + excluded.debits, credits = accounts.credits + excluded.credits, updated_at = excluded.updated_at",
+    ),
   };
 
-  const run = database.transaction((ops: LedgerOp[], context: { now: number; instanceId: string }): LedgerResult[] => {
+  const run = database.transaction((ops: LedgerOp[], context: StoreBatchContext): BatchOutcome => {
+    let epoch: bigint | null = null;
+    if (hasAdmissions(ops)) {
+      const instance = statements.instance.get(context.instanceId);
+      if (!instance) throw new Error(`instance ${context.instanceId} is not registered`);
+      epoch = instance.epoch;
+      if (BigInt(context.now) - instance.heartbeat_at > BigInt(context.refreshHeartbeatAfterMs)) {
+        statements.heartbeat.run(BigInt(context.now), context.instanceId);
+      }
+    }
     const holds = rowsById(statements.hold, endingRequestIds(ops));
     const { keyIds, tenantIds } = accountsToLock(ops, holds);
     const keys = rowsById(statements.key, keyIds);
     const balances = rowsById(statements.balance, tenantIds);
 
-    const { results, writes } = planBatch(ops, { holds, keys, balances }, context);
-    const endedAt = BigInt(context.now);
+    const { results, writes } = planBatch(ops, { holds, keys, balances }, { now: context.now, instanceId: context.instanceId, epoch: epoch ?? 0n });
+    const now = BigInt(context.now);
     for (const hold of writes.newHolds) statements.insertHold(hold);
-    for (const id of writes.settled) statements.endHold.run("settled", endedAt, id);
-    for (const id of writes.released) statements.endHold.run("released", endedAt, id);
+    for (const e of writes.ends) statements.endHold.run(e.status, now, e.late ? 1n : 0n, e.charge, e.upstreamCost, e.requestId);
     for (const entry of writes.entries) statements.insertEntry(entry);
-    for (const call of writes.calls) statements.insertCall(call);
-    for (const g of writes.generations) statements.noteGeneration.run(g.generationId, g.credentialId, g.requestId);
-    for (const k of writes.keys) statements.updateKey.run(k.usage, k.period_usage, k.period_start, k.held, k.id);
-    for (const b of writes.balances) statements.updateBalance.run(b.balance, b.held, endedAt, b.tenant_id);
-    return results;
+    for (const n of writes.notes) statements.note.run(n.generationId, n.credentialId, n.requestId);
+    for (const k of writes.keys) {
+      statements.updateKey.run(k.usage, k.held, k.period_usage, k.period_start, k.day_usage, k.day_start, k.week_usage, k.week_start, k.month_usage, k.month_start, k.key_id);
+    }
+    for (const b of writes.balances) statements.updateBalance.run(b.balance, b.held, b.credited, b.debited, now, b.tenant_id);
+    for (const a of writes.accounts) statements.account.run(a.id, a.debits, a.credits, now);
+    return { results, epoch };
   });
   // `immediate`: take the write lock at the start, so a reader elsewhere cannot make it fail midway.
   return (ops, context) => run.immediate(ops, context);

@@ -1,10 +1,10 @@
 // Vendo's own answers to OpenRouter's account endpoints, so clients that read them work
 // unchanged: /key (the calling key), /credits (the tenant), /generation (one call), /models.
 import type { Integration } from "@vendo/integrations";
-import { sql } from "kysely";
+import type { CallRecorder } from "../ledger/callRecords.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { formatUsd, NANOS_PER_USD, nanosToUsdNumber, parseExactUsd, toNanos } from "../ledger/money.js";
-import { currentPeriodUsage, periodStart } from "../ledger/periods.js";
+import { periodStart } from "../ledger/periods.js";
 import type { Store } from "../store/db.js";
 import { ProxyError } from "./errors.js";
 import type { KeyRecord } from "./keyCache.js";
@@ -18,28 +18,27 @@ export function accountEndpointFor(integration: Integration, method: string, pat
   return rest === "key" || rest === "credits" || rest === "generation" || rest === "models" ? rest : null;
 }
 
-export function createAccountEndpoints(deps: { store: Store; ledger: Ledger; priceBook: PriceBook; markupBps(slug: string): bigint }) {
+/**
+ * Every answer reads counters the ledger keeps (key_counters, balances) or one indexed row: the
+ * cost of a request does not grow with the history stored.
+ */
+export function createAccountEndpoints(deps: { store: Store; ledger: Ledger; calls: CallRecorder; priceBook: PriceBook; markupBps(slug: string): bigint }) {
   const { db } = deps.store;
-
-  async function chargedSince(keyId: string, since: number): Promise<bigint> {
-    const row = await db
-      .selectFrom("calls")
-      .select(sql<bigint>`cast(coalesce(sum(charge), 0) as bigint)`.as("s"))
-      .where("key_id", "=", keyId)
-      .where("created_at", ">=", BigInt(since))
-      .executeTakeFirstOrThrow();
-    return BigInt(row.s);
-  }
+  // /models with Vendo's prices: remade only when the upstream's list or the markup changes.
+  const modelsCache = new Map<string, { source: unknown; markup: bigint; body: unknown }>();
 
   return {
     async key(key: KeyRecord) {
-      await deps.ledger.flush();
-      const row = await db.selectFrom("api_keys").select(["name", "prefix", "usage", "period_usage", "period_start", "held"]).where("id", "=", key.id).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom("api_keys as k")
+        .innerJoin("key_counters as c", "c.key_id", "k.id")
+        .select(["k.name", "k.prefix", "c.usage", "c.held", "c.period_usage", "c.period_start", "c.day_usage", "c.day_start", "c.week_usage", "c.week_start", "c.month_usage", "c.month_start"])
+        .where("k.id", "=", key.id)
+        .executeTakeFirstOrThrow();
       const now = Date.now();
-      const periodUsage = currentPeriodUsage({ ...row, limit_reset: key.limitReset }, now);
-      const [daily, weekly, monthly] = await Promise.all(
-        (["daily", "weekly", "monthly"] as const).map((p) => chargedSince(key.id, periodStart(p, now))),
-      );
+      // A period that ended counts as zero until the next charge rolls its counter over.
+      const inPeriod = (usage: bigint, start: bigint, reset: "daily" | "weekly" | "monthly" | "none") => (start < BigInt(periodStart(reset, now)) ? 0n : usage);
+      const periodUsage = inPeriod(row.period_usage, row.period_start, key.limitReset);
       return {
         data: {
           label: `${row.name} (${row.prefix}…)`,
@@ -47,9 +46,9 @@ export function createAccountEndpoints(deps: { store: Store; ledger: Ledger; pri
           limit_reset: key.limitReset === "none" ? null : key.limitReset,
           limit_remaining: key.limitAmount === null ? null : nanosToUsdNumber(key.limitAmount - periodUsage - row.held),
           usage: nanosToUsdNumber(row.usage),
-          usage_daily: nanosToUsdNumber(daily as bigint),
-          usage_weekly: nanosToUsdNumber(weekly as bigint),
-          usage_monthly: nanosToUsdNumber(monthly as bigint),
+          usage_daily: nanosToUsdNumber(inPeriod(row.day_usage, row.day_start, "daily")),
+          usage_weekly: nanosToUsdNumber(inPeriod(row.week_usage, row.week_start, "weekly")),
+          usage_monthly: nanosToUsdNumber(inPeriod(row.month_usage, row.month_start, "monthly")),
           is_free_tier: false,
           expires_at: key.expiresAt === null ? null : new Date(key.expiresAt).toISOString(),
           // The rest of OpenRouter's key document, so its official SDK parses ours unchanged.
@@ -71,29 +70,15 @@ export function createAccountEndpoints(deps: { store: Store; ledger: Ledger; pri
     },
 
     async credits(key: KeyRecord) {
-      await deps.ledger.flush();
-      const row = await db
-        .selectFrom("ledger_entries")
-        .select([
-          sql<bigint>`cast(coalesce(sum(case when amount > 0 then amount else 0 end), 0) as bigint)`.as("credits"),
-          sql<bigint>`cast(coalesce(sum(case when amount < 0 then -amount else 0 end), 0) as bigint)`.as("used"),
-        ])
-        .where("tenant_id", "=", key.tenantId)
-        .executeTakeFirstOrThrow();
-      return { data: { total_credits: nanosToUsdNumber(BigInt(row.credits)), total_usage: nanosToUsdNumber(BigInt(row.used)) } };
+      const row = await db.selectFrom("balances").select(["credited", "debited"]).where("tenant_id", "=", key.tenantId).executeTakeFirstOrThrow();
+      return { data: { total_credits: nanosToUsdNumber(row.credited), total_usage: nanosToUsdNumber(row.debited) } };
     },
 
     async generation(key: KeyRecord, query: string) {
       const id = new URLSearchParams(query).get("id");
       if (!id) throw new ProxyError("BAD_REQUEST", "Query parameter 'id' is required.");
-      await deps.ledger.flush();
-      const call = await db
-        .selectFrom("calls")
-        .selectAll()
-        .where("tenant_id", "=", key.tenantId)
-        .where((eb) => eb.or([eb("generation_id", "=", id), eb("request_id", "=", id)]))
-        .executeTakeFirst();
-      if (!call) throw new ProxyError("NOT_FOUND", `Generation ${id} not found.`);
+      const call = await findCall(id);
+      if (!call || call.tenant_id !== key.tenantId) throw new ProxyError("NOT_FOUND", `Generation ${id} not found.`);
       const cost = nanosToUsdNumber(call.charge);
       return {
         data: {
@@ -124,17 +109,31 @@ export function createAccountEndpoints(deps: { store: Store; ledger: Ledger; pri
     async models(integration: Integration) {
       const markup = deps.markupBps(integration.slug);
       const models = await deps.priceBook.models(integration);
-      if (markup === 0n) return { data: models };
-      return {
-        data: models.map((m) => ({
-          ...m,
-          pricing: Object.fromEntries(
-            Object.entries((m.pricing ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === "string" ? markedUpPrice(v, markup) : v]),
-          ),
-        })),
-      };
+      const cached = modelsCache.get(integration.slug);
+      if (cached && cached.source === models && cached.markup === markup) return cached.body;
+      const body =
+        markup === 0n
+          ? { data: models }
+          : {
+              data: models.map((m) => ({
+                ...m,
+                pricing: Object.fromEntries(
+                  Object.entries((m.pricing ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === "string" ? markedUpPrice(v, markup) : v]),
+                ),
+              })),
+            };
+      modelsCache.set(integration.slug, { source: models, markup, body });
+      return body;
     },
   };
+
+  /** A call by generation or request id: still in the outbox, or one indexed row. */
+  async function findCall(id: string) {
+    const queued = deps.calls.queued(id);
+    if (queued) return queued;
+    const stored = await db.selectFrom("calls").selectAll().where("request_id", "=", id).executeTakeFirst();
+    return stored ?? (await db.selectFrom("calls").selectAll().where("generation_id", "=", id).executeTakeFirst());
+  }
 }
 
 /** A per-unit USD price string with the markup applied, exact to 1e-18 USD, rounded up. */

@@ -10,25 +10,36 @@ export interface UpstreamCredential {
 }
 
 export function createCredentialPool(store: Store, secrets: SecretBox) {
+  // Every credential (disabled ones too: their calls are still looked up and reconciled) …
+  let known = new Map<string, UpstreamCredential & { integration: string }>();
+  // … and, per integration, the ones calls may use: enabled, and baselined against the
+  // upstream's usage (ledger/reconciliation.ts, establishBaselines).
   let byIntegration = new Map<string, UpstreamCredential[]>();
   const cursor = new Map<string, number>();
   const coolingUntil = new Map<string, number>();
 
   return {
-    async reload(): Promise<void> {
-      const rows = await store.db
-        .selectFrom("pool_credentials")
-        .select(["id", "integration", "secret_enc"])
-        .where("disabled_at", "is", null)
-        .orderBy("id")
-        .execute();
+    /** Loads the pool from the store; returns how many enabled credentials await their baseline. */
+    async reload(): Promise<number> {
+      const rows = await store.db.selectFrom("pool_credentials").select(["id", "integration", "secret_enc", "disabled_at", "baseline_usage"]).orderBy("id").execute();
+      const nextKnown = new Map<string, UpstreamCredential & { integration: string }>();
+      let unbaselined = 0;
       const next = new Map<string, UpstreamCredential[]>();
       for (const row of rows) {
+        const credential = { id: row.id, secret: known.get(row.id)?.secret ?? secrets.open(row.secret_enc) };
+        nextKnown.set(row.id, { ...credential, integration: row.integration });
+        if (row.disabled_at !== null) continue;
+        if (row.baseline_usage === null) {
+          unbaselined++;
+          continue;
+        }
         const list = next.get(row.integration) ?? [];
-        list.push({ id: row.id, secret: secrets.open(row.secret_enc) });
+        list.push(credential);
         next.set(row.integration, list);
       }
+      known = nextKnown;
       byIntegration = next;
+      return unbaselined;
     },
     /** Credentials to try for one call, in order: the next in rotation first, cooling ones last. */
     candidates(integration: string, now: number, max = 3): UpstreamCredential[] {
@@ -47,8 +58,10 @@ export function createCredentialPool(store: Store, secrets: SecretBox) {
     coolDown(credentialId: string, ms: number, now: number): void {
       coolingUntil.set(credentialId, now + ms);
     },
+    /** A credential by id, enabled or not. */
     find(integration: string, credentialId: string): UpstreamCredential | undefined {
-      return byIntegration.get(integration)?.find((c) => c.id === credentialId);
+      const credential = known.get(credentialId);
+      return credential && credential.integration === integration ? credential : undefined;
     },
   };
 }

@@ -19,7 +19,14 @@ const proxyErrors = {
   NOT_FOUND: { status: 404, message: "Not found." },
   BODY_TOO_LARGE: { status: 413, message: "Request body too large." },
   RATE_LIMITED: { status: 429, message: "Rate limit exceeded for this key." },
+  UPSTREAM_RATE_LIMITED: { status: 429, message: "The upstream provider is rate limiting; retry after the time in Retry-After. Nothing was charged." },
+  CLIENT_GONE: { status: 499, message: "The client closed the connection before the upstream answered; nothing was charged." },
   UPSTREAM_UNAVAILABLE: { status: 502, message: "The upstream provider is unavailable." },
+  UPSTREAM_NO_ANSWER: {
+    status: 502,
+    message:
+      "The upstream provider received the request but did not answer; it may still bill it. Vendo did not send it again and will price it from the provider's own record.",
+  },
   NO_UPSTREAM_CREDENTIAL: { status: 503, message: "No upstream credential is available for this integration." },
   PRICE_UNKNOWN: { status: 503, message: "Prices for this integration are not available yet; try again shortly." },
   STORE_UNAVAILABLE: { status: 503, message: "The ledger is unavailable; the request was not forwarded." },
@@ -33,6 +40,8 @@ export class ProxyError extends Error {
     readonly code: ProxyErrorCode,
     message?: string,
     readonly headers: Record<string, string> = {},
+    /** OpenRouter's `error.metadata`: details a client can act on (e.g. `limit_source`). */
+    readonly metadata: Record<string, unknown> | null = null,
   ) {
     super(message ?? proxyErrors[code].message);
     this.status = proxyErrors[code].status;
@@ -44,7 +53,8 @@ export function sendError(res: ServerResponse, error: ProxyError, requestId: str
     res.destroy();
     return;
   }
-  sendJson(res, error.status, { error: { code: error.status, message: error.message } }, requestId, error.headers);
+  const body = error.metadata ? { code: error.status, message: error.message, metadata: error.metadata } : { code: error.status, message: error.message };
+  sendJson(res, error.status, { error: body }, requestId, error.headers);
 }
 
 /** A JSON answer: headers and body in one write. */

@@ -2,21 +2,22 @@
 // lifecycle or answers an account endpoint. Kept apart from the control API on purpose.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServerContext } from "../context.js";
+import { backfillCallRecords, createCallRecorder } from "../ledger/callRecords.js";
 import { createLedger, type Ledger } from "../ledger/ledger.js";
-import { usdNumberToExact } from "../ledger/money.js";
-import { createReconciler, type GenerationFacts } from "../ledger/reconcile.js";
+import { createReaper, type ReapReport } from "../ledger/reaper.js";
+import { establishBaselines, reconcileWithUpstream, type CredentialReconciliation } from "../ledger/reconciliation.js";
 import { newTimeOrderedId } from "../security/apiKeys.js";
 import { accountEndpointFor, createAccountEndpoints } from "./accountEndpoints.js";
 import { createCredentialPool } from "./credentialPool.js";
 import { ProxyError, sendError, sendJson } from "./errors.js";
 import { createKeyCache } from "./keyCache.js";
 import { meteredCall, type MeteredCallDeps } from "./meteredCall.js";
-import { tokenCount } from "./meter.js";
 import { proxyMetrics } from "./metrics.js";
 import { createPriceBook } from "./priceBook.js";
 import { createRateLimiter } from "./rateLimiter.js";
 import { createRouter, type ProxyRoute } from "./router.js";
 import { createUpstream } from "./upstream.js";
+import { createUpstreamRecords } from "./upstreamRecords.js";
 
 export type { ProxyRoute } from "./router.js";
 
@@ -24,83 +25,98 @@ export interface Proxy {
   route(req: IncomingMessage): ProxyRoute | null;
   handle(req: IncomingMessage, res: ServerResponse, route: ProxyRoute): void;
   ledger: Ledger;
-  /** Resolves once no call is in flight and every settlement is committed. */
+  /** Resolves once no call is in flight and every settlement and call record is committed. */
   settled(): Promise<void>;
   /** Ends orphaned holds now (also runs on start and periodically). */
-  reconcile(): Promise<{ settled: number; released: number }>;
+  reap(): Promise<ReapReport>;
+  /** Reconciles every pool credential with the upstream's record now (also runs periodically). */
+  reconcileUpstream(options?: { dryRun?: boolean }): Promise<CredentialReconciliation[]>;
+  /** Resolves when the start-up work (reaping, rebuilding lost call records) is done. */
+  started: Promise<void>;
   close(): Promise<void>;
 }
 
 const SYNC_MS = 500;
+const BASELINE_RETRY_MS = 5_000;
 const HEARTBEAT_MS = 2_000;
-const RECONCILE_MS = 30_000;
+const REAP_MS = 30_000;
+const RECONCILE_UPSTREAM_MS = 5 * 60_000;
+// How long an orphan with a known generation waits for the upstream's record of it.
+const RECORD_GRACE_MS = 2 * 60_000;
 
 export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   const { store, logger } = ctx;
   const keys = createKeyCache(store, ctx.secrets);
   const pool = createCredentialPool(store, ctx.secrets);
-  const upstream = createUpstream(pool, { connectionsPerOrigin: ctx.config.upstreamConnections });
+  const upstream = createUpstream(pool, {
+    connectionsPerOrigin: ctx.config.upstreamConnections,
+    headersTimeoutMs: ctx.config.upstreamTimeoutMs,
+    bodyTimeoutMs: ctx.config.upstreamTimeoutMs,
+  });
   const priceBook = createPriceBook(upstream, ctx.upstreamUrl);
-  const ledger = createLedger(store, ctx.instanceId, logger);
+  const ledger = createLedger(store, { instanceId: ctx.instanceId, instanceStaleMs: ctx.config.instanceStaleMs, logger });
+  const calls = createCallRecorder(store, logger);
+  const records = createUpstreamRecords({ upstream, pool, catalog: ctx.catalog, upstreamUrl: ctx.upstreamUrl });
+  const reconciliationDeps = { store, logger, readUsage: records.readUsage };
   const rateLimiter = createRateLimiter();
   const inFlight = new Set<string>();
   let markups = new Map<string, bigint>();
   const markupBps = (slug: string) => markups.get(slug) ?? 0n;
-  const accounts = createAccountEndpoints({ store, ledger, priceBook, markupBps });
+  const accounts = createAccountEndpoints({ store, ledger, calls, priceBook, markupBps });
 
   // Changes made through the control API (keys, pool, markup) reach this instance within SYNC_MS.
   let syncedAt = Date.now();
+  let baselinedAt = 0;
   async function sync(): Promise<void> {
     const since = syncedAt - 2 * SYNC_MS; // overlap: a write committed late with an older timestamp is still seen
     syncedAt = Date.now();
     const changed = await store.db.selectFrom("api_keys").select("key_hash").where("updated_at", ">=", BigInt(since)).execute();
     keys.invalidate(changed.map((k) => k.key_hash));
-    await pool.reload();
+    // A new pool credential joins once the upstream's usage for it is known (reconciliation.ts);
+    // one that cannot be baselined yet is tried again every few seconds, not every sync.
+    const unbaselined = await pool.reload();
+    if (unbaselined > 0 && Date.now() - baselinedAt > BASELINE_RETRY_MS) {
+      baselinedAt = Date.now();
+      if ((await establishBaselines(reconciliationDeps)).length < unbaselined) await pool.reload();
+    }
     const rows = await store.db.selectFrom("integration_settings").select(["integration", "markup_bps"]).execute();
     markups = new Map(rows.map((r) => [r.integration, r.markup_bps]));
   }
 
-  /** Asks the upstream what a generation cost (its own record), with the credential that ran it. */
-  async function lookupGeneration(hold: { integration: string; generationId: string; credentialId: string }): Promise<GenerationFacts | null> {
-    const integration = ctx.catalog.get(hold.integration);
-    const credential = hold.credentialId === "byok" ? null : pool.find(hold.integration, hold.credentialId);
-    if (!integration || !credential) return null;
-    const path = `${integration.proxy.basePath}/generation?id=${encodeURIComponent(hold.generationId)}`;
-    const { status, json } = await upstream.getJson(integration, ctx.upstreamUrl(hold.integration), path, credential);
-    const data = (json as { data?: Record<string, unknown> } | null)?.data;
-    if (status !== 200 || !data || typeof data.total_cost !== "number") return null;
-    const cost = usdNumberToExact(data.total_cost);
-    if (cost === null) return null;
-    return {
-      cost,
-      promptTokens: tokenCount(data.tokens_prompt),
-      completionTokens: tokenCount(data.tokens_completion),
-      cancelled: data.cancelled === true,
-      streamed: data.streamed === true,
-    };
-  }
-
-  const reconciler = createReconciler({
+  const reaper = createReaper({
     store,
     ledger,
+    calls,
     logger,
     instanceId: ctx.instanceId,
     inFlight,
-    // One process owns an SQLite file: any other instance's hold is an orphan once we start.
+    // One process owns an SQLite file (store/ownership.ts): every other instance there is gone.
     staleAfterMs: store.dialect === "sqlite" ? 0 : ctx.config.instanceStaleMs,
+    recordGraceMs: RECORD_GRACE_MS,
     markupBps,
-    lookupGeneration,
+    lookupGeneration: records.lookupGeneration,
   });
 
-  await reconciler.heartbeat();
+  await reaper.heartbeat();
   await sync();
   const timers = [
-    setInterval(() => sync().catch((e: Error) => logger.warn({ err: e.message }, "proxy config sync failed")), SYNC_MS),
-    setInterval(() => reconciler.heartbeat().catch((e: Error) => logger.warn({ err: e.message }, "heartbeat failed")), HEARTBEAT_MS),
-    setInterval(() => reconciler.reconcile().catch((e: Error) => logger.warn({ err: e.message }, "reconcile failed")), RECONCILE_MS),
+    setInterval(() => sync().catch((err: unknown) => logger.warn({ err }, "proxy config sync failed")), SYNC_MS),
+    setInterval(() => reaper.heartbeat().catch((err: unknown) => logger.warn({ err }, "heartbeat failed")), HEARTBEAT_MS),
+    setInterval(() => reaper.reap().catch((err: unknown) => logger.warn({ err }, "reaping orphaned holds failed")), REAP_MS),
+    setInterval(() => reconcileWithUpstream(reconciliationDeps).catch((err: unknown) => logger.warn({ err }, "reconciliation failed")), RECONCILE_UPSTREAM_MS),
   ];
   for (const t of timers) t.unref();
-  await reconciler.reconcile().catch((e: Error) => logger.error({ err: e.message }, "start-up reconcile failed"));
+  // Start-up work runs in the background: the instance serves at once (a long reap may ask the
+  // upstream about many generations; lost call records are rebuilt from the holds).
+  const started = (async () => {
+    await reaper.reap().catch((err: unknown) => logger.error({ err }, "start-up reaping failed"));
+    const now = Date.now();
+    const rebuilt = await backfillCallRecords(store, { now, windowMs: ctx.config.holdTimeoutMs + 60_000, settleMs: 60_000 }).catch((err: unknown) => {
+      logger.error({ err }, "rebuilding lost call records failed");
+      return 0;
+    });
+    if (rebuilt > 0) logger.warn({ rebuilt }, "call records lost in a crash rebuilt from the holds");
+  })();
 
   const route = createRouter(ctx.catalog, ctx.config.proxyDomain);
   const callDeps: MeteredCallDeps = {
@@ -111,7 +127,8 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     upstreamUrl: ctx.upstreamUrl,
     instanceLimits: ctx.config,
     inFlight,
-    lookupGeneration,
+    calls,
+    lookupGeneration: records.lookupGeneration,
     onSettled: (call) => proxyMetrics.chargedNanos.inc({ integration: call.integration }, Number(call.charge)),
   };
 
@@ -143,8 +160,11 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     async settled() {
       while (inFlight.size > 0) await new Promise((r) => setTimeout(r, 5));
       await ledger.flush();
+      await calls.flush();
     },
-    reconcile: () => reconciler.reconcile(),
+    reap: () => reaper.reap(),
+    reconcileUpstream: (options) => reconcileWithUpstream(reconciliationDeps, options),
+    started,
     handle(req, res, target) {
       const requestId = newTimeOrderedId("req");
       const slug = target.integration?.slug ?? "unknown";
@@ -165,7 +185,9 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
       // ledger closes; any still open after the grace period is reconciled at the next start.
       const deadline = Date.now() + ctx.config.shutdownGraceMs;
       while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await started;
       await ledger.close();
+      await calls.close();
       await upstream.destroy();
     },
   };

@@ -22,6 +22,8 @@ export interface KeyRecord {
   tenantSuspended: boolean;
   /** The tenant's own upstream key when the key's connection uses a bring-your-own-key profile. */
   ownCredential: string | null;
+  /** Lower max_tokens to what is affordable instead of refusing (the key's fit_to_balance policy). */
+  fitToBalance: boolean;
 }
 
 const NEGATIVE_TTL_MS = 1000;
@@ -50,6 +52,7 @@ export function createKeyCache(store: Store, secrets: SecretBox) {
         "k.expires_at",
         "k.disabled_at",
         "k.deleted_at",
+        "k.fit_to_balance",
         "t.status",
         "c.credential_enc",
       ])
@@ -69,6 +72,7 @@ export function createKeyCache(store: Store, secrets: SecretBox) {
       disabled: row.disabled_at !== null || row.deleted_at !== null,
       tenantSuspended: row.status !== "active",
       ownCredential: row.credential_enc ? secrets.open(row.credential_enc) : null,
+      fitToBalance: row.fit_to_balance === 1n,
     };
   }
 

@@ -1,12 +1,11 @@
 // meter: reads usage from the answer while relay passes its bytes on untouched. The metering
 // rule `openai_body` (OpenAI-style `usage`, OpenRouter's `usage.cost`) lives here; a JSON answer
-// is parsed once at the end, an SSE stream event by event, parsing only the events that matter.
+// is read once at the end, an SSE stream event by event, parsing only the events that matter.
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { usdNumberToExact, type ExactUsd } from "../ledger/money.js";
+import type { TokenUsage } from "../ledger/pricing.js";
 
-export interface MeteredUsage {
-  promptTokens: number;
-  completionTokens: number;
+export interface MeteredUsage extends TokenUsage {
   /** usage.cost as the upstream reported it, exactly (unrounded); null when absent. */
   cost: ExactUsd | null;
   generationId: string | null;
@@ -14,6 +13,8 @@ export interface MeteredUsage {
   estimated: boolean;
   /** The answer was only an error (a 200 whose JSON body is `{"error": …}` without usage). */
   refused: boolean;
+  /** The last choice's finish_reason, when the answer gave one. */
+  finishReason: string | null;
 }
 
 export interface Meter {
@@ -27,6 +28,8 @@ interface UsageJson {
   prompt_tokens?: unknown;
   completion_tokens?: unknown;
   cost?: unknown;
+  prompt_tokens_details?: { cached_tokens?: unknown; cache_write_tokens?: unknown } | null;
+  completion_tokens_details?: { reasoning_tokens?: unknown } | null;
 }
 
 /** A token count as an upstream wrote it: a non-negative whole number, anything else counts as 0. */
@@ -34,19 +37,47 @@ export function tokenCount(v: unknown): number {
   return typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0;
 }
 
-function fromUsage(usage: UsageJson, generationId: string | null): MeteredUsage {
-  return {
-    promptTokens: tokenCount(usage.prompt_tokens),
-    completionTokens: tokenCount(usage.completion_tokens),
-    // A negative cost would credit the tenant: it is not a cost, so it counts as absent.
-    cost: typeof usage.cost === "number" ? usdNumberToExact(usage.cost) : null,
-    generationId,
-    estimated: false,
-    refused: false,
-  };
+const EMPTY: Omit<MeteredUsage, "generationId" | "estimated" | "refused" | "finishReason"> = {
+  promptTokens: 0,
+  completionTokens: 0,
+  cachedTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+  cost: null,
+};
+
+/** Folds one usage object into what is known: a field present in a later event replaces it. */
+function mergeUsage(into: Omit<MeteredUsage, "generationId" | "estimated" | "refused" | "finishReason">, usage: UsageJson): void {
+  if (usage.prompt_tokens !== undefined && usage.prompt_tokens !== null) into.promptTokens = tokenCount(usage.prompt_tokens);
+  if (usage.completion_tokens !== undefined && usage.completion_tokens !== null) into.completionTokens = tokenCount(usage.completion_tokens);
+  const prompt = usage.prompt_tokens_details;
+  if (prompt && typeof prompt === "object") {
+    if (prompt.cached_tokens != null) into.cachedTokens = tokenCount(prompt.cached_tokens);
+    if (prompt.cache_write_tokens != null) into.cacheWriteTokens = tokenCount(prompt.cache_write_tokens);
+  }
+  const completion = usage.completion_tokens_details;
+  if (completion && typeof completion === "object" && completion.reasoning_tokens != null) into.reasoningTokens = tokenCount(completion.reasoning_tokens);
+  // A negative cost would credit the tenant: it is not a cost, so it counts as absent.
+  if (typeof usage.cost === "number") into.cost = usdNumberToExact(usage.cost) ?? into.cost;
 }
 
-/** A complete JSON answer (non-streaming), kept up to `maxBytes` for parsing at the end. */
+interface AnswerJson {
+  id?: unknown;
+  usage?: UsageJson | null;
+  error?: unknown;
+  choices?: Array<{ finish_reason?: unknown }> | unknown;
+}
+
+function finishReasonOf(choices: AnswerJson["choices"]): string | null {
+  if (!Array.isArray(choices)) return null;
+  for (let i = choices.length - 1; i >= 0; i--) {
+    const reason = (choices[i] as { finish_reason?: unknown } | null)?.finish_reason;
+    if (typeof reason === "string") return reason;
+  }
+  return null;
+}
+
+/** A complete JSON answer (non-streaming), kept up to `maxBytes` for reading at the end. */
 export function createJsonMeter(maxBytes: number): Meter {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -59,23 +90,35 @@ export function createJsonMeter(maxBytes: number): Meter {
     finish() {
       // OpenRouter may send whitespace before the JSON while the model warms up: JSON.parse skips it.
       try {
-        const doc = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id?: unknown; usage?: UsageJson; error?: unknown; choices?: unknown };
+        const doc = JSON.parse(Buffer.concat(chunks).toString("utf8")) as AnswerJson;
         const id = typeof doc.id === "string" ? doc.id : null;
-        if (doc.usage) return fromUsage(doc.usage, id);
+        const finishReason = finishReasonOf(doc.choices);
+        if (doc.usage && typeof doc.usage === "object") {
+          const usage = { ...EMPTY };
+          mergeUsage(usage, doc.usage);
+          return { ...usage, generationId: id, estimated: false, refused: false, finishReason };
+        }
         const refused = doc.error !== undefined && doc.choices === undefined;
-        return { promptTokens: 0, completionTokens: 0, cost: null, generationId: id, estimated: !refused, refused };
+        return { ...EMPTY, generationId: id, estimated: !refused, refused, finishReason };
       } catch {
-        return { promptTokens: 0, completionTokens: 0, cost: null, generationId: null, estimated: true, refused: false };
+        return { ...EMPTY, generationId: null, estimated: true, refused: false, finishReason: null };
       }
     },
   };
 }
 
-/** A server-sent-events answer: usage comes once, in the last chunk before [DONE]. */
+/**
+ * A server-sent-events answer. OpenRouter sends usage once, in the last chunk before [DONE]; other
+ * OpenAI-style upstreams send `"usage": null` on every chunk until the last, or spread it over
+ * several events: each non-null usage is folded in, later fields winning. Comment lines and CRLF
+ * line ends are the parser's; an error event after output ends the answer with what it billed.
+ */
 export function createSseMeter(): Meter {
   const decoder = new TextDecoder();
-  let usage: MeteredUsage | null = null;
+  const usage = { ...EMPTY };
+  let sawUsage = false;
   let generationId: string | null = null;
+  let finishReason: string | null = null;
   let contentEvents = 0;
 
   const parser = createParser({
@@ -86,13 +129,17 @@ export function createSseMeter(): Meter {
         const m = /"id"\s*:\s*"([^"]+)"/.exec(data);
         if (m) generationId = m[1] as string;
       }
-      if (data.includes('"usage"')) {
+      // Only events that may carry usage or a finish reason are parsed; content deltas are counted.
+      if (data.includes('"usage"') || data.includes('"finish_reason"')) {
         try {
-          const chunk = JSON.parse(data) as { usage?: UsageJson | null };
-          if (chunk.usage) usage = fromUsage(chunk.usage, generationId);
-          return;
+          const chunk = JSON.parse(data) as AnswerJson;
+          if (chunk.usage && typeof chunk.usage === "object") {
+            mergeUsage(usage, chunk.usage);
+            sawUsage = true;
+          }
+          finishReason = finishReasonOf(chunk.choices) ?? finishReason;
         } catch {
-          // Not JSON after all: count it like any other event.
+          // Not JSON after all: counted like any other event.
         }
       }
       if (data.includes('"content"') || data.includes('"text"')) contentEvents++;
@@ -105,9 +152,9 @@ export function createSseMeter(): Meter {
     },
     generationId: () => generationId,
     finish() {
-      if (usage) return { ...usage, generationId: usage.generationId ?? generationId };
-      // No usage chunk (the stream broke or was cut): one token per content event is our estimate.
-      return { promptTokens: 0, completionTokens: contentEvents, cost: null, generationId, estimated: true, refused: false };
+      if (sawUsage) return { ...usage, generationId, estimated: false, refused: false, finishReason };
+      // No usage (the stream broke or was cut): one token per content event is our estimate.
+      return { ...EMPTY, completionTokens: contentEvents, generationId, estimated: true, refused: false, finishReason };
     },
   };
 }

@@ -44,8 +44,11 @@ export function createPriceBook(upstream: Upstream, upstreamUrl: (slug: string) 
     const doc = (await response.body.json()) as { data?: Array<Record<string, unknown>> };
     const prices = new Map<string, ModelPrice>();
     for (const m of doc.data ?? []) {
-      const top = m.top_provider as { max_completion_tokens?: unknown } | undefined;
-      const price = parseModelPrice((m.pricing ?? {}) as Record<string, unknown>, top?.max_completion_tokens);
+      const top = m.top_provider as { max_completion_tokens?: unknown; context_length?: unknown } | undefined;
+      const price = parseModelPrice((m.pricing ?? {}) as Record<string, unknown>, {
+        maxCompletionTokens: top?.max_completion_tokens,
+        contextLength: m.context_length ?? top?.context_length,
+      });
       if (typeof m.id === "string" && price) prices.set(m.id, price);
     }
     return { prices, models: doc.data ?? [], fetchedAt: Date.now() };

@@ -9,6 +9,8 @@ export interface CallRequest {
   model: string | null;
   stream: boolean;
   maxTokens: number | null;
+  /** The parsed body, for the fields the hold's bound reads (requestBound.ts). */
+  fields: Record<string, unknown>;
 }
 
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
@@ -62,7 +64,7 @@ export function parseCallRequest(req: IncomingMessage, body: Buffer): CallReques
   if (models.length === 0) throw new ProxyError("BAD_REQUEST", "'model' is required.");
   const stream = fields.stream;
   if (stream !== undefined && typeof stream !== "boolean") throw new ProxyError("BAD_REQUEST", "'stream' must be a boolean.");
-  return { models, model: (model as string | undefined) ?? null, stream: stream === true, maxTokens: maxTokensOf(fields) };
+  return { models, model: (model as string | undefined) ?? null, stream: stream === true, maxTokens: maxTokensOf(fields), fields };
 }
 
 /**

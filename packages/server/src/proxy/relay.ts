@@ -33,10 +33,12 @@ export interface RelayOptions {
   streaming: boolean;
   /** Called once with the generation id as soon as it is known (header or first event). */
   onGeneration?: (generationId: string) => void;
+  /** Vendo's own headers to add to the answer (e.g. what fit_to_balance did). */
+  headers?: Record<string, string>;
 }
 
 export function relay(upstream: UpstreamResponse, res: ServerResponse, meter: Meter, options: RelayOptions): Promise<RelayOutcome> {
-  const headers: Record<string, string | string[]> = { "x-request-id": options.requestId };
+  const headers: Record<string, string | string[]> = { "x-request-id": options.requestId, ...options.headers };
   for (const [name, value] of Object.entries(upstream.headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
   }

@@ -1,12 +1,18 @@
 // forward: one undici Pool per upstream origin, keep-alive, no global fetch on the hot path.
-// Tries the pool's credentials in turn while the upstream answers 401/402/429/5xx or cannot be
-// reached, before any byte has gone to the client.
+// Tries the pool's credentials in turn only while the upstream provably did not run the request
+// (docs/money.md, invariant 4): the connection failed before the request went out, or the upstream
+// refused it explicitly (401, 402, 429, or a 5xx error answer, all before any output). A request
+// that went out and got no answer (reset, timeout) is never sent again: its outcome is unknown.
 import { Pool, type Dispatcher } from "undici";
 import type { Integration } from "@vendo/integrations";
 import type { CredentialPool, UpstreamCredential } from "./credentialPool.js";
 import { ProxyError } from "./errors.js";
 
-const RETRYABLE = new Set([401, 402, 408, 429, 500, 502, 503, 504]);
+/** Answers that say the upstream did not run the request: another credential may. */
+const REFUSALS = new Set([401, 402, 429, 500, 502, 503, 504]);
+
+/** Errors raised before the request reached the upstream: nothing ran, another credential may. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 
 export interface UpstreamResponse {
   statusCode: number;
@@ -21,14 +27,34 @@ export interface ForwardRequest {
   method: "GET" | "POST";
   path: string;
   headers: Record<string, string>;
-  body: Buffer | null;
+  body: Buffer | string | null;
   /** The tenant's own key (BYO profile): used alone, no pool, no rotation. */
   ownCredential: string | null;
   requestId: string;
-  signal?: AbortSignal;
+  /** How long the upstream may take to start its answer (ms). */
+  headersTimeoutMs?: number;
+  /** How long the upstream may go quiet in the middle of its answer (ms). */
+  bodyTimeoutMs?: number;
+  /** True once the client has gone: no further credential is tried. */
+  clientGone?: () => boolean;
 }
 
-export function createUpstream(pool: CredentialPool, options: { connectionsPerOrigin: number }) {
+/**
+ * The request went out and no answer came (the connection reset, or the upstream said nothing in
+ * time): the upstream may have run it and may bill it. Not retried; the hold stays for the reaper
+ * and the credential's reconciliation (invariant 4).
+ */
+export class UpstreamOutcomeUnknown extends Error {
+  constructor(
+    readonly credential: UpstreamCredential,
+    readonly reason: "reset" | "timeout",
+    options?: ErrorOptions,
+  ) {
+    super(reason === "timeout" ? "the upstream did not answer in time" : "the upstream connection broke before its answer", options);
+  }
+}
+
+export function createUpstream(pool: CredentialPool, options: { connectionsPerOrigin: number; headersTimeoutMs: number; bodyTimeoutMs: number }) {
   const dispatchers = new Map<string, Pool>();
   // Base URL → its origin's Pool and its path prefix, worked out once per base URL, not per call.
   const targets = new Map<string, { dispatcher: Pool; basePath: string }>();
@@ -55,6 +81,11 @@ export function createUpstream(pool: CredentialPool, options: { connectionsPerOr
   }
 
   return {
+    /**
+     * Sends the request with the pool's credentials in turn (see the file's comment). Throws
+     * UpstreamOutcomeUnknown when it went out unanswered, ProxyError when every credential refused
+     * (429 with the upstream's Retry-After when they all said "too many requests") or none was left.
+     */
     async forward(req: ForwardRequest): Promise<UpstreamResponse> {
       const now = Date.now();
       const credentials: UpstreamCredential[] = req.ownCredential
@@ -63,8 +94,9 @@ export function createUpstream(pool: CredentialPool, options: { connectionsPerOr
       if (credentials.length === 0) throw new ProxyError("NO_UPSTREAM_CREDENTIAL");
       const { dispatcher, basePath } = dispatcherFor(req.baseUrl);
       const authHeader = req.integration.upstream.auth.header;
-      let lastStatus = 0;
+      const refusals: Array<{ status: number; retryAfterS: number | null }> = [];
       for (const credential of credentials) {
+        if (refusals.length > 0 && req.clientGone?.()) throw new ProxyError("CLIENT_GONE");
         let response: Dispatcher.ResponseData;
         try {
           response = await dispatcher.request({
@@ -72,29 +104,28 @@ export function createUpstream(pool: CredentialPool, options: { connectionsPerOr
             path: basePath + req.path,
             headers: { ...req.headers, [authHeader]: authValue(req.integration, credential.secret), "x-request-id": req.requestId },
             body: req.body,
-            signal: req.signal ?? null,
-            headersTimeout: 300_000,
-            bodyTimeout: 300_000,
+            headersTimeout: req.headersTimeoutMs ?? options.headersTimeoutMs,
+            bodyTimeout: req.bodyTimeoutMs ?? options.bodyTimeoutMs,
           });
-        } catch {
-          lastStatus = 502;
+        } catch (error) {
+          const code = (error as { code?: string }).code ?? "";
+          if (!NOT_SENT.has(code)) throw new UpstreamOutcomeUnknown(credential, code === "UND_ERR_HEADERS_TIMEOUT" ? "timeout" : "reset", { cause: error });
+          refusals.push({ status: 502, retryAfterS: null });
           pool.coolDown(credential.id, 5_000, Date.now());
           continue;
         }
-        // A tenant's own key answers for itself; a pool failure is ours to hide and retry.
-        if (!RETRYABLE.has(response.statusCode) || credential.id === "byok") {
+        // A tenant's own key answers for itself; a pool refusal is ours to hide and retry.
+        if (!REFUSALS.has(response.statusCode) || credential.id === "byok") {
           return { statusCode: response.statusCode, headers: response.headers, body: response.body, credential };
         }
-        lastStatus = response.statusCode;
-        pool.coolDown(credential.id, cooldownMs(response), Date.now());
+        const retryAfterS = retryAfterSeconds(response.headers["retry-after"]);
+        refusals.push({ status: response.statusCode, retryAfterS });
+        pool.coolDown(credential.id, cooldownMs(response.statusCode, retryAfterS), Date.now());
         await response.body.dump().catch(() => undefined);
       }
-      throw new ProxyError(
-        lastStatus === 503 || lastStatus === 429 ? "NO_UPSTREAM_CREDENTIAL" : "UPSTREAM_UNAVAILABLE",
-        "The upstream provider could not serve this request; nothing was charged.",
-      );
+      throw refusedEverywhere(refusals);
     },
-    /** A GET with one given credential (the reconciler asks the upstream about a generation). */
+    /** A GET with one given credential (the reaper and reconciliation ask the upstream). */
     async getJson(integration: Integration, baseUrl: string, path: string, credential: UpstreamCredential): Promise<{ status: number; json: unknown }> {
       const { dispatcher, basePath } = dispatcherFor(baseUrl);
       const response = await dispatcher.request({
@@ -114,10 +145,28 @@ export function createUpstream(pool: CredentialPool, options: { connectionsPerOr
   };
 }
 
-function cooldownMs(response: Dispatcher.ResponseData): number {
-  const retryAfter = Number(response.headers["retry-after"]);
-  if (Number.isFinite(retryAfter) && retryAfter > 0) return Math.min(retryAfter, 300) * 1000;
-  if (response.statusCode === 401 || response.statusCode === 402) return 60_000;
+/** Every credential refused: 429 with the soonest Retry-After when they were all rate limited. */
+function refusedEverywhere(refusals: Array<{ status: number; retryAfterS: number | null }>): ProxyError {
+  if (refusals.length > 0 && refusals.every((r) => r.status === 429)) {
+    const waits = refusals.map((r) => r.retryAfterS).filter((s): s is number => s !== null);
+    const headers: Record<string, string> = waits.length > 0 ? { "retry-after": String(Math.min(...waits)) } : {};
+    return new ProxyError("UPSTREAM_RATE_LIMITED", undefined, headers);
+  }
+  const last = refusals.at(-1)?.status;
+  return new ProxyError(
+    last === 503 ? "NO_UPSTREAM_CREDENTIAL" : "UPSTREAM_UNAVAILABLE",
+    "The upstream provider could not serve this request; nothing was charged.",
+  );
+}
+
+function retryAfterSeconds(value: string | string[] | undefined): number | null {
+  const seconds = Number(Array.isArray(value) ? value[0] : value);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : null;
+}
+
+function cooldownMs(status: number, retryAfterS: number | null): number {
+  if (retryAfterS !== null && retryAfterS > 0) return Math.min(retryAfterS, 300) * 1000;
+  if (status === 401 || status === 402) return 60_000;
   return 10_000;
 }
 

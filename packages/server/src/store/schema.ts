@@ -23,24 +23,46 @@ export interface ManagementKeysTable {
   revoked_at: bigint | null;
 }
 
-/** One row per tenant: `balance` is always the sum of its ledger entries, `held` the sum of its open holds. */
+/**
+ * A tenant's account (one row per tenant), kept by the ledger: `balance` = credits − debits of its
+ * posted transfers, `held` = the sum of its pending holds; `credited` / `debited` are the lifetime
+ * sums of each side (OpenRouter's `/credits`: total_credits, total_usage).
+ */
 export interface BalancesTable {
   tenant_id: string;
   balance: bigint;
   held: bigint;
+  credited: bigint;
+  debited: bigint;
   updated_at: bigint;
 }
 
-export type LedgerEntryKind = "topup" | "charge" | "adjustment";
+/**
+ * Kinds of posted transfer:
+ * - topup / adjustment: money in from (or back to) `funding`;
+ * - charge: a call's upstream cost, tenant → `payable:<credential>`;
+ * - markup: the rest of a call's price, tenant → `revenue:<integration>`;
+ * - overage: the part of a call's price beyond its hold (either destination);
+ * - unexplained: upstream spend no call explains, `unexplained:<credential>` → `payable:<credential>`.
+ */
+export type LedgerEntryKind = "topup" | "adjustment" | "charge" | "markup" | "overage" | "unexplained";
 
-/** Append-only: rows are inserted, never updated or deleted. */
+/**
+ * The journal, append-only: one row per posted transfer of `amount` (> 0) from `debit_account` to
+ * `credit_account` (double entry: what one account loses another gains). Account ids name their
+ * kind: `tenant:<id>`, `funding`, `revenue:<integration>`, `payable:<credential>`,
+ * `unexplained:<credential>` (see ledger/accountIds.ts).
+ */
 export interface LedgerEntriesTable {
   id: Generated<bigint>;
-  tenant_id: string;
   kind: LedgerEntryKind;
-  /** Signed nano-USD: positive credits the tenant, negative debits it. */
+  debit_account: string;
+  credit_account: string;
+  /** nano-USD, always positive: the direction is in the accounts. */
   amount: bigint;
-  /** The proxied call this entry settles (charges); unique per call. */
+  /** The tenant account this transfer touches, if any (a tenant's statement is read by it). */
+  tenant_id: string | null;
+  /** The hold (pending transfer) this transfer posts. */
   request_id: string | null;
   /** Client-supplied idempotency key of a top-up; unique per tenant. */
   idempotency_key: string | null;
@@ -48,24 +70,48 @@ export interface LedgerEntriesTable {
   created_at: bigint;
 }
 
-export type HoldStatus = "open" | "settled" | "released";
+/** Operator accounts (every account but a tenant's), as running sums of their posted transfers. */
+export interface AccountsTable {
+  id: string;
+  debits: bigint;
+  credits: bigint;
+  updated_at: bigint;
+}
+
+/**
+ * A hold is a pending transfer (TigerBeetle's two-phase model): `pending` until exactly one
+ * resolution — `posted` (settled: its charge is in the journal), `voided` (released: nothing to
+ * charge) or `expired` (reaped, or past its timeout). An `expired` hold may still be posted once,
+ * late (`late` = 1n): a charge that arrives late is a fact, never dropped.
+ */
+export type HoldStatus = "pending" | "posted" | "voided" | "expired";
 
 export interface HoldsTable {
+  /** The call's request id: the pending transfer's id. */
   request_id: string;
   tenant_id: string;
   key_id: string;
   amount: bigint;
   status: HoldStatus;
-  /** The server instance that placed the hold: its heartbeat tells whether the hold is orphaned. */
+  /** The server instance that placed the hold, and its epoch then: a reaper fences a silent
+   *  instance by bumping its epoch, and expires only holds of older epochs. */
   instance_id: string;
+  epoch: bigint;
   integration: string;
   model: string | null;
+  /** The upstream's id of the call (OpenRouter's generation id), recorded as soon as known. */
   generation_id: string | null;
-  /** Pool credential (or "byok") that served the call, for the generation lookup on reconcile. */
+  /** Pool credential (or "byok") the call was sent with, recorded as soon as known. */
   credential_id: string | null;
   created_at: bigint;
   expires_at: bigint;
   ended_at: bigint | null;
+  /** 1n when the hold was posted after it had expired. */
+  late: bigint;
+  /** Once posted: what the tenant was charged and what the upstream bills (nano-USD), as the
+   *  journal's legs say; a call record lost in a crash is rebuilt from them. */
+  charge: bigint;
+  upstream_cost: bigint;
 }
 
 export interface CallsTable {
@@ -112,15 +158,30 @@ export interface ApiKeysTable {
   expires_at: bigint | null;
   disabled_at: bigint | null;
   deleted_at: bigint | null;
-  /** Lifetime charges through this key. */
-  usage: bigint;
-  /** Charges in the current reset period, which started at period_start. */
-  period_usage: bigint;
-  period_start: bigint;
-  /** Sum of this key's open holds. */
-  held: bigint;
+  /** 1n: a call whose worst case does not fit what the key or balance has left gets a lower
+   *  max_tokens (said in `x-vendo-max-tokens`) instead of a 402. */
+  fit_to_balance: bigint;
   created_at: bigint;
   updated_at: bigint;
+}
+
+/**
+ * A key's money counters, kept by the ledger apart from the key's config row (which the control
+ * API changes): lifetime usage, pending holds, the limit's current period, and the calendar day,
+ * week and month (UTC) for OpenRouter's `/key`, each restarting at its period's start.
+ */
+export interface KeyCountersTable {
+  key_id: string;
+  usage: bigint;
+  held: bigint;
+  period_usage: bigint;
+  period_start: bigint;
+  day_usage: bigint;
+  day_start: bigint;
+  week_usage: bigint;
+  week_start: bigint;
+  month_usage: bigint;
+  month_start: bigint;
 }
 
 export interface DeploymentsTable {
@@ -163,6 +224,28 @@ export interface PoolCredentialsTable {
   last4: string;
   created_at: bigint;
   disabled_at: bigint | null;
+  /** The upstream's usage figure for this credential when it joined the pool (nano-USD): spend
+   *  before Vendo used it is not Vendo's. Null until known. */
+  baseline_usage: bigint | null;
+}
+
+/** One reconciliation of a pool credential against the upstream's own record of its usage. */
+export interface ReconciliationsTable {
+  id: Generated<bigint>;
+  credential_id: string;
+  integration: string;
+  /** Epoch ms of the upstream read. */
+  at: bigint;
+  /** The upstream's usage for the credential less its baseline (nano-USD). */
+  upstream_usage: bigint;
+  /** payable + unexplained booked for the credential before this run (nano-USD). */
+  booked: bigint;
+  /** upstream_usage − booked. */
+  drift: bigint;
+  /** The part of the drift this run booked as unexplained spend. */
+  booked_unexplained: bigint;
+  /** ReconcileOutcome: booked | agreed | in_flight | negative | baseline | unreachable */
+  outcome: string;
 }
 
 export interface IntegrationSettingsTable {
@@ -176,6 +259,8 @@ export interface InstancesTable {
   id: string;
   started_at: bigint;
   heartbeat_at: bigint;
+  /** Bumped by a reaper that fenced this instance (see HoldsTable.epoch). */
+  epoch: bigint;
 }
 
 export interface Database {
@@ -183,6 +268,9 @@ export interface Database {
   management_keys: ManagementKeysTable;
   balances: BalancesTable;
   ledger_entries: LedgerEntriesTable;
+  accounts: AccountsTable;
+  key_counters: KeyCountersTable;
+  reconciliations: ReconciliationsTable;
   holds: HoldsTable;
   calls: CallsTable;
   api_keys: ApiKeysTable;

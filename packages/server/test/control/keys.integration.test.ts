@@ -28,7 +28,8 @@ describeOnStores("control API: keys", (h) => {
     const stored = await row(key.id);
     assert.equal(stored.limit_amount, 5_250_000_000n);
     assert.equal(stored.expires_at, BigInt(Date.parse(expires)));
-    assert.deepEqual([stored.usage, stored.period_usage, stored.period_start, stored.held], [0n, 0n, 0n, 0n]);
+    const counters = await h().server.store.db.selectFrom("key_counters").selectAll().where("key_id", "=", key.id).executeTakeFirstOrThrow();
+    assert.deepEqual([counters.usage, counters.period_usage, counters.period_start, counters.held], [0n, 0n, 0n, 0n]);
     assert.ok(!Object.values(stored).some((v) => typeof v === "string" && v.includes(key.key)), "the store holds no plaintext");
 
     for (const path of ["/api/v1/keys", `/api/v1/keys/${key.id}`]) {
@@ -43,15 +44,15 @@ describeOnStores("control API: keys", (h) => {
     const t = await h().tenant("usage");
     const res = await h().call("POST", "/api/v1/keys", { as: t.key, body: { name: "u", integration: "openrouter", limit: "1", limit_reset: "daily" } });
     await h()
-      .server.store.db.updateTable("api_keys")
+      .server.store.db.updateTable("key_counters")
       .set({ usage: 2_500_000_000n, period_usage: 400_000_000n, period_start: BigInt(Date.now()), held: 1_000n })
-      .where("id", "=", res.body.id)
+      .where("key_id", "=", res.body.id)
       .execute();
     const got = await h().call("GET", `/api/v1/keys/${res.body.id}`, { as: t.key });
     assert.deepEqual([got.body.usage, got.body.period_usage, got.body.limit_remaining, got.body.held], ["2.5", "0.4", "0.6", "0.000001"]);
 
     // A period that has ended counts as zero.
-    await h().server.store.db.updateTable("api_keys").set({ period_start: 1n }).where("id", "=", res.body.id).execute();
+    await h().server.store.db.updateTable("key_counters").set({ period_start: 1n }).where("key_id", "=", res.body.id).execute();
     const later = await h().call("GET", `/api/v1/keys/${res.body.id}`, { as: t.key });
     assert.deepEqual([later.body.period_usage, later.body.limit_remaining], ["0", "1"]);
   });

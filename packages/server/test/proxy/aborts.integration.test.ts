@@ -53,7 +53,7 @@ for (const { kind, skip } of storeKinds) {
       while (Date.now() < deadline) {
         await world.server.settled();
         held = (await getBalance(world.server.store.db, tenant))?.held ?? -1n;
-        const open = await world.server.store.db.selectFrom("holds").select("request_id").where("status", "=", "open").execute();
+        const open = await world.server.store.db.selectFrom("holds").select("request_id").where("status", "=", "pending").execute();
         if (held === 0n && open.length === 0) break;
         await new Promise((r) => setTimeout(r, 100));
       }

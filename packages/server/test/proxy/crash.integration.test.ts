@@ -78,7 +78,7 @@ for (const { kind, skip } of storeKinds) {
       await new Promise((r) => setTimeout(r, 450));
       first.child.kill("SIGKILL");
       await Promise.all(calls);
-      const openBefore = await db.selectFrom("holds").select("request_id").where("status", "=", "open").execute();
+      const openBefore = await db.selectFrom("holds").select("request_id").where("status", "=", "pending").execute();
       assert.ok(openBefore.length > 0, "the crash left holds open");
 
       // Let the sandbox finish the generations the dead proxy abandoned, then restart.
@@ -89,7 +89,7 @@ for (const { kind, skip } of storeKinds) {
         let open = openBefore.length;
         while (open > 0 && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, 200));
-          open = (await db.selectFrom("holds").select("request_id").where("status", "=", "open").execute()).length;
+          open = (await db.selectFrom("holds").select("request_id").where("status", "=", "pending").execute()).length;
         }
         assert.equal(open, 0, "no hold left open");
         const audit = await auditLedger(store);

@@ -79,7 +79,7 @@ for (const { kind, skip } of storeKinds) {
       let open = 1;
       while (Date.now() < deadline) {
         await world.server.settled();
-        open = (await world.server.store.db.selectFrom("holds").select("request_id").where("tenant_id", "=", tenant).where("status", "=", "open").execute()).length;
+        open = (await world.server.store.db.selectFrom("holds").select("request_id").where("tenant_id", "=", tenant).where("status", "=", "pending").execute()).length;
         if (open === 0) break;
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -9,7 +9,8 @@ import { startServer, type VendoServer } from "../../src/app.js";
 import type { ServerOptions } from "../../src/config.js";
 import { openAccount, topUp } from "../../src/ledger/accounts.js";
 import { decimalToNanos } from "../../src/ledger/money.js";
-import { mintKey, newId, PROXY_KEY_PREFIX } from "../../src/security/apiKeys.js";
+import { insertApiKey } from "../../src/control/routes/keys/insertApiKey.js";
+import { newId } from "../../src/security/apiKeys.js";
 import type { LimitReset } from "../../src/store/schema.js";
 import { createTestStoreConfig, type StoreKind } from "./stores.js";
 
@@ -38,6 +39,7 @@ export interface KeyOptions {
   models?: string[] | null;
   expiresAt?: number | null;
   disabled?: boolean;
+  fitToBalance?: boolean;
 }
 
 export async function startWorld(
@@ -103,35 +105,20 @@ export async function startWorld(
       return id;
     },
     async createKey(tenantId, o = {}) {
-      const minted = mintKey(PROXY_KEY_PREFIX);
-      const id = newId("key");
-      const t = BigInt(Date.now());
-      await db
-        .insertInto("api_keys")
-        .values({
-          id,
-          tenant_id: tenantId,
-          integration: o.integration ?? "openrouter",
-          deployment_id: null,
-          name: "test key",
-          key_hash: minted.hash,
-          prefix: minted.prefix,
-          limit_amount: o.limitUsd ? decimalToNanos(o.limitUsd) : null,
-          limit_reset: o.limitReset ?? "none",
-          rpm: o.rpm == null ? null : BigInt(o.rpm),
-          models: o.models ? JSON.stringify(o.models) : null,
-          expires_at: o.expiresAt == null ? null : BigInt(o.expiresAt),
-          disabled_at: o.disabled ? t : null,
-          deleted_at: null,
-          usage: 0n,
-          period_usage: 0n,
-          period_start: 0n,
-          held: 0n,
-          created_at: t,
-          updated_at: t,
-        })
-        .execute();
-      return { id, plaintext: minted.plaintext };
+      const { row, plaintext } = await insertApiKey(db, {
+        tenantId,
+        integration: o.integration ?? "openrouter",
+        deploymentId: null,
+        name: "test key",
+        limitAmount: o.limitUsd ? decimalToNanos(o.limitUsd) : null,
+        limitReset: o.limitReset ?? "none",
+        rpm: o.rpm ?? null,
+        models: o.models ?? null,
+        expiresAt: o.expiresAt ?? null,
+        fitToBalance: o.fitToBalance ?? false,
+      });
+      if (o.disabled) await db.updateTable("api_keys").set({ disabled_at: row.created_at }).where("id", "=", row.id).execute();
+      return { id: row.id, plaintext };
     },
     async close() {
       await server.close();

@@ -1,44 +1,91 @@
-// vendo audit: the ledger proves itself, reading the store directly (not over HTTP). Exit 1 on
-// any mismatch: a balance that is not the sum of its entries, held not the sum of open holds,
-// or a hold open past its expiry.
-import { existsSync } from "node:fs";
+// vendo audit: the ledger proves itself (docs/money.md, invariants 1, 2 and 5), reading the store
+// directly (not over HTTP): every account's sums equal its journal, all accounts sum to zero, held
+// equals the pending holds, each posted hold equals its legs, no silent instance's hold is left
+// pending; and the books agree with the upstream's own record of each pool credential. Exit 1 on
+// any mismatch.
 import type { Command } from "commander";
-import { resolveDataPaths } from "../../config.js";
 import { formatUsd } from "../../ledger/money.js";
 import { CliError } from "../cliError.js";
 import type { CliContext } from "../context.js";
+import { openStoreOrFail, openUpstreamRecords } from "../storeAccess.js";
+import { printReconciliation } from "./reconcile.js";
 
 export function registerAudit(program: Command, cli: CliContext): void {
   program
     .command("audit")
-    .description("Check every tenant: balance == sum of ledger entries, held == open holds, no expired open hold. Uses DATABASE_URL or the SQLite file.")
+    .description("Check the ledger against itself and against the upstream's record; exit 1 on any mismatch. Uses DATABASE_URL or the SQLite file.")
     .option("--sqlite-path <path>", "the SQLite store (default $VENDO_SQLITE_PATH or .vendo/vendo.db)")
+    .option("--data-dir <dir>", "the data folder (secret key, dev upstreams) (default $VENDO_DATA_DIR or .vendo)")
+    .option("--skip-upstream", "check the ledger only, not its agreement with the upstream")
     .option("--json", "print JSON")
-    .action(async (opts: { sqlitePath?: string; json?: boolean }) => {
-      const databaseUrl = opts.sqlitePath ? undefined : cli.env.DATABASE_URL;
-      const { sqlitePath } = resolveDataPaths({ sqlitePath: opts.sqlitePath }, cli.env);
-      if (!databaseUrl && !existsSync(sqlitePath)) throw new CliError(`No store at ${sqlitePath}: pass --sqlite-path or set DATABASE_URL.`);
-      // The store's modules load only for this verb (see startServerOrFail).
-      const [{ openStore }, { auditLedger }] = await Promise.all([import("../../store/db.js"), import("../../ledger/audit.js")]);
-      const store = await openStore({ databaseUrl, sqlitePath });
+    .action(async (opts: { sqlitePath?: string; dataDir?: string; skipUpstream?: boolean; json?: boolean }) => {
+      const store = await openStoreOrFail(cli.env, opts);
       try {
+        const { auditLedger } = await import("../../ledger/audit.js");
         const report = await auditLedger(store);
         const rows = report.tenants.map((t) => ({
           tenant: t.tenantId,
           balance: formatUsd(t.balance),
           entries_sum: formatUsd(t.entriesSum),
           held: formatUsd(t.held),
-          open_holds: formatUsd(t.openHoldsSum),
-          expired_holds: Number(t.expiredHolds),
+          pending_holds: formatUsd(t.pendingHoldsSum),
+          leaked_holds: Number(t.leakedHolds),
           ok: t.ok ? "ok" : "MISMATCH",
         }));
-        if (opts.json) cli.out.json({ ok: report.ok, tenants: rows });
-        else cli.out.table(rows, ["tenant", "balance", "entries_sum", "held", "open_holds", "expired_holds", "ok"]);
-        const bad = report.tenants.filter((t) => !t.ok).length;
-        if (bad > 0) throw new CliError(`Ledger audit failed: ${bad} of ${report.tenants.length} tenants do not reconcile (${store.location}).`);
-        if (!opts.json) cli.out.line(cli.out.green(`Ledger audit passed: ${report.tenants.length} tenants reconcile (${store.location}).`));
+        const accounts = report.accounts.map((a) => ({
+          account: a.account,
+          debits: formatUsd(a.debits),
+          credits: formatUsd(a.credits),
+          ok: a.ok ? "ok" : `MISMATCH (journal ${formatUsd(a.entriesDebits)} / ${formatUsd(a.entriesCredits)})`,
+        }));
+        let upstream = null;
+        if (!opts.skipUpstream) {
+          const { reconcileWithUpstream } = await import("../../ledger/reconciliation.js");
+          const access = await openUpstreamRecords(store, cli.env, opts);
+          try {
+            const { createLogger } = await import("../../logger.js");
+            upstream = await reconcileWithUpstream({ store, logger: createLogger("silent"), readUsage: access.records.readUsage }, { dryRun: true });
+          } finally {
+            await access.close();
+          }
+        }
+        const upstreamBad = (upstream ?? []).filter((r) => r.outcome !== "agreed" && r.outcome !== "in_flight");
+        const problems = [
+          ...report.tenants.filter((t) => !t.ok).map((t) => `tenant ${t.tenantId} does not reconcile`),
+          ...report.accounts.filter((a) => !a.ok).map((a) => `account ${a.account} differs from its journal`),
+          ...(report.conservation === 0n ? [] : [`the accounts sum to ${formatUsd(report.conservation)}, not 0`]),
+          ...report.keys.map((k) => `key ${k.keyId}'s counters differ from its holds`),
+          ...report.holds.map((h) => `call ${h.requestId}: charge ${formatUsd(h.charge)} but its legs sum to ${formatUsd(h.legsSum)}${h.duplicateLegs ? " (posted twice)" : ""}`),
+          ...upstreamBad.map((r) => `pool credential ${r.credentialId}: ${r.outcome} (upstream ${r.upstreamUsage === null ? "unknown" : formatUsd(r.upstreamUsage)}, books ${formatUsd(r.booked)})`),
+        ];
+        if (opts.json) {
+          cli.out.json({ ok: problems.length === 0, tenants: rows, accounts, upstream: upstream && upstream.map(reconciliationJson), problems });
+        } else {
+          cli.out.table(rows, ["tenant", "balance", "entries_sum", "held", "pending_holds", "leaked_holds", "ok"]);
+          cli.out.line();
+          cli.out.table(accounts, ["account", "debits", "credits", "ok"]);
+          if (upstream) {
+            cli.out.line();
+            printReconciliation(cli, upstream);
+          }
+        }
+        if (problems.length > 0) throw new CliError(`Ledger audit failed (${store.location}):\n- ${problems.join("\n- ")}`);
+        if (!opts.json) cli.out.line(cli.out.green(`Ledger audit passed: ${report.tenants.length} tenants, ${report.accounts.length} operator accounts${upstream ? `, ${upstream.length} pool credentials against the upstream` : ""} (${store.location}).`));
       } finally {
         await store.close();
       }
     });
+}
+
+export function reconciliationJson(r: import("../../ledger/reconciliation.js").CredentialReconciliation) {
+  return {
+    credential: r.credentialId,
+    integration: r.integration,
+    outcome: r.outcome,
+    upstream_usage: r.upstreamUsage === null ? null : formatUsd(r.upstreamUsage),
+    booked: formatUsd(r.booked),
+    drift: formatUsd(r.drift),
+    booked_unexplained: formatUsd(r.bookedUnexplained),
+    calls_in_flight: r.inFlight,
+  };
 }

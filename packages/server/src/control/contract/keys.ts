@@ -36,6 +36,9 @@ export const keyView = z.object({
   period_usage: usd.describe("Charges in the current reset period."),
   held: usd.describe("Open holds of calls in flight."),
   limit_remaining: usd.nullable().describe("limit − period usage (never below 0); null without a limit."),
+  fit_to_balance: z
+    .boolean()
+    .describe("When a call's worst case does not fit what the key or balance has left, lower its max_tokens (said in x-vendo-max-tokens) instead of answering 402."),
   created_at: timestamp,
   updated_at: timestamp,
 });
@@ -53,6 +56,7 @@ export const createKeyBody = z
     rpm: rpm.optional(),
     models: models.optional(),
     expires_at: isoTime.optional(),
+    fit_to_balance: z.boolean({ error: "must be true or false" }).optional(),
   })
   .strict();
 
@@ -65,6 +69,7 @@ export const updateKeyBody = z
     models: models.nullable().optional(),
     expires_at: isoTime.nullable().optional(),
     disabled: z.boolean({ error: "must be true or false" }).optional(),
+    fit_to_balance: z.boolean({ error: "must be true or false" }).optional(),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, { error: "must change at least one field" });

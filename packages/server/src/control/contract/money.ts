@@ -6,7 +6,7 @@ import { defineEndpointList } from "./endpoint.js";
 export const ledgerEntryView = z.object({
   id: z.string().describe("Monotonic entry id (decimal string); also the ledger cursor."),
   tenant_id: z.string(),
-  kind: z.enum(["topup", "charge", "adjustment"]),
+  kind: z.enum(["topup", "adjustment", "charge", "overage"]).describe("charge: a call's price within its hold; overage: the part of it beyond the hold."),
   amount: usd.describe("Signed USD: positive credits the tenant, negative debits it."),
   request_id: z.string().nullable(),
   idempotency_key: z.string().nullable(),

@@ -34,6 +34,7 @@ export const createKey = defineRoute(endpoints.createKey, async ({ body, caller 
     rpm: body.rpm ?? null,
     models: body.models ?? null,
     expiresAt: body.expires_at ?? null,
+    fitToBalance: body.fit_to_balance ?? false,
   });
-  return { ...keyViewOf(row), key: plaintext };
+  return { ...(await keyViewOf(ctx, row)), key: plaintext };
 });

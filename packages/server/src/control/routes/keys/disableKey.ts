@@ -5,5 +5,5 @@ import { keyViewOf } from "./keyView.js";
 
 export const disableKey = defineRoute(endpoints.disableKey, async ({ params, caller }, ctx) => {
   const row = await findLiveKey(ctx, caller, params.id);
-  return keyViewOf(await changeKey(ctx, row, { disabled_at: row.disabled_at ?? BigInt(Date.now()) }));
+  return keyViewOf(ctx, await changeKey(ctx, row, { disabled_at: row.disabled_at ?? BigInt(Date.now()) }));
 });

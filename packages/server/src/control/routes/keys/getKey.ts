@@ -3,4 +3,4 @@ import { defineRoute } from "../../defineRoute.js";
 import { findKey } from "./findKey.js";
 import { keyViewOf } from "./keyView.js";
 
-export const getKey = defineRoute(endpoints.getKey, async ({ params, caller }, ctx) => keyViewOf(await findKey(ctx, caller, params.id)));
+export const getKey = defineRoute(endpoints.getKey, async ({ params, caller }, ctx) => keyViewOf(ctx, await findKey(ctx, caller, params.id)));

@@ -2,6 +2,7 @@
 // key a connection gives its deployment.
 import type { Kysely, Transaction } from "kysely";
 import { mintKey, newId, PROXY_KEY_PREFIX } from "../../../security/apiKeys.js";
+import { zeroKeyCounters } from "../../../ledger/keyCounters.js";
 import type { ApiKeysTable, Database, LimitReset } from "../../../store/schema.js";
 
 export interface NewApiKey {
@@ -14,6 +15,7 @@ export interface NewApiKey {
   rpm?: number | null;
   models?: readonly string[] | null;
   expiresAt?: number | null;
+  fitToBalance?: boolean;
 }
 
 export async function insertApiKey(db: Kysely<Database> | Transaction<Database>, key: NewApiKey): Promise<{ row: ApiKeysTable; plaintext: string }> {
@@ -34,13 +36,16 @@ export async function insertApiKey(db: Kysely<Database> | Transaction<Database>,
     expires_at: key.expiresAt === null || key.expiresAt === undefined ? null : BigInt(key.expiresAt),
     disabled_at: null,
     deleted_at: null,
-    usage: 0n,
-    period_usage: 0n,
-    period_start: 0n,
-    held: 0n,
+    fit_to_balance: key.fitToBalance ? 1n : 0n,
     created_at: now,
     updated_at: now,
   };
-  await db.insertInto("api_keys").values(row).execute();
+  // The key and its money counters (which the ledger keeps) are born together.
+  const insert = async (tx: Kysely<Database> | Transaction<Database>) => {
+    await tx.insertInto("api_keys").values(row).execute();
+    await tx.insertInto("key_counters").values(zeroKeyCounters(row.id)).execute();
+  };
+  if (db.isTransaction) await insert(db);
+  else await db.transaction().execute(insert);
   return { row, plaintext: minted.plaintext };
 }

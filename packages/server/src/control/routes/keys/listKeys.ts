@@ -1,7 +1,7 @@
 import { endpoints } from "../../contract/index.js";
 import { defineRoute } from "../../defineRoute.js";
 import { listingTenant } from "../../scope.js";
-import { keyViewOf } from "./keyView.js";
+import { keyViewsOf } from "./keyView.js";
 
 export const listKeys = defineRoute(endpoints.listKeys, async ({ query, caller }, ctx) => {
   const tenantId = listingTenant(caller, query.tenant_id);
@@ -9,5 +9,5 @@ export const listKeys = defineRoute(endpoints.listKeys, async ({ query, caller }
   if (tenantId !== null) q = q.where("tenant_id", "=", tenantId);
   if (query.deployment_id !== undefined) q = q.where("deployment_id", "=", query.deployment_id);
   if (!query.include_deleted) q = q.where("deleted_at", "is", null);
-  return { data: (await q.execute()).map((row) => keyViewOf(row)) };
+  return { data: await keyViewsOf(ctx, await q.execute()) };
 });

@@ -19,6 +19,7 @@ export const updateKey = defineRoute(endpoints.updateKey, async ({ params, body,
     }
     set.expires_at = body.expires_at === null ? null : BigInt(body.expires_at);
   }
+  if (body.fit_to_balance !== undefined) set.fit_to_balance = body.fit_to_balance ? 1n : 0n;
   if (body.disabled !== undefined) set.disabled_at = body.disabled ? (row.disabled_at ?? BigInt(Date.now())) : null;
-  return keyViewOf(await changeKey(ctx, row, set));
+  return keyViewOf(ctx, await changeKey(ctx, row, set));
 });

@@ -3,7 +3,7 @@ import type { PoolCredentialsTable } from "../../../store/schema.js";
 import type { poolCredentialView } from "../../contract/pools.js";
 import { isoTime, isoTimeOrNull } from "../../time.js";
 
-export function poolCredentialViewOf(row: Omit<PoolCredentialsTable, "secret_enc">): z.output<typeof poolCredentialView> {
+export function poolCredentialViewOf(row: Omit<PoolCredentialsTable, "secret_enc" | "baseline_usage">): z.output<typeof poolCredentialView> {
   return {
     id: row.id,
     integration: row.integration,
