@@ -25,8 +25,11 @@ export interface SandboxCall {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly cachedTokens: number;
+  /** What the key was billed: the exact cost rounded once, half up, to the nano-USD. */
   readonly costNanos: bigint;
-  /** The USD number the sandbox reported (`usage.cost`), Number(costNanos) / 1e9. */
+  /** The exact cost the sandbox reported (`usage.cost`, `total_cost`), as a decimal string. */
+  readonly costExact: string;
+  /** The same as a USD number, as clients read it. */
   readonly costUsd: number;
   readonly finishReason: string | null;
   /** Epoch milliseconds when the request arrived. */
@@ -65,13 +68,26 @@ function add(totals: SandboxTotals, call: SandboxCall): void {
 
 export class AuditLog {
   private entries: SandboxCall[] = [];
+  /** Calls begun and not yet recorded (generating, or waiting out a latency fault). */
+  private open = 0;
   private readonly byId = new Map<string, SandboxCall>();
   private overall = emptyTotals();
   private byKey = new Map<string, SandboxTotals>();
 
   constructor(private readonly maxCalls: number = 1_000_000) {}
 
+  /** A call has begun; `record` ends it. */
+  begin(): void {
+    this.open++;
+  }
+
+  /** How many calls are under way (begun, not yet recorded). */
+  inFlight(): number {
+    return this.open;
+  }
+
   record(call: SandboxCall): void {
+    this.open = Math.max(0, this.open - 1);
     this.entries.push(call);
     if (call.served) this.byId.set(call.id, call);
     add(this.overall, call);

@@ -31,7 +31,9 @@ export class Call {
     readonly path: string,
     readonly requestId: string | null,
     readonly startedAt: number,
-  ) {}
+  ) {
+    audit.begin();
+  }
 
   /** Nothing was served: cost 0, `served: false`. */
   reject(httpStatus: number, cancelled = false): void {
@@ -64,7 +66,8 @@ export class Call {
       completionTokens: m?.completionTokens ?? 0,
       cachedTokens: m?.cachedTokens ?? 0,
       costNanos,
-      costUsd: nanosToUsd(costNanos),
+      costExact: m?.costExact ?? "0",
+      costUsd: Number(m?.costExact ?? 0),
       finishReason,
       startedAt: this.startedAt,
       durationMs: now - this.startedAt,

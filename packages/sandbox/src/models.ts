@@ -56,6 +56,9 @@ export const sandboxModels: readonly SandboxModel[] = [
     pricing: { prompt: "0.00000038", completion: "0.00000089" } },
   { id: "mistralai/mistral-small-3.1-24b-instruct", name: "Mistral: Mistral Small 3.1 24B", kind: "chat", ...generic("Mistral"), contextLength: 128_000, maxCompletionTokens: 128_000,
     pricing: { prompt: "0.00000005", completion: "0.0000001" } },
+  // Prices with digits below the nano-USD per token: costs that must be rounded exactly once.
+  { id: "qwen/qwen3-8b", name: "Qwen: Qwen3 8B", kind: "chat", ...generic("Novita"), contextLength: 40_960, maxCompletionTokens: 20_000,
+    pricing: { prompt: "0.00000004213", completion: "0.00000013791", input_cache_read: "0.00000001053" } },
   { id: "perplexity/sonar", name: "Perplexity: Sonar", kind: "chat", ...generic("Perplexity"), contextLength: 127_072, maxCompletionTokens: 8_000,
     pricing: { prompt: "0.000001", completion: "0.000001", request: "0.005" } },
   { id: "openai/text-embedding-3-small", name: "OpenAI: Text Embedding 3 Small", kind: "embedding", ...openai, contextLength: 8_192, maxCompletionTokens: 0,

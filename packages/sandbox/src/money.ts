@@ -117,6 +117,28 @@ function checkCount(name: string, count: number): bigint {
  * summed exactly and rounded once, half-up, to the nano-USD. Throws on a negative price.
  */
 export function priceNanos(pricing: Pricing, usage: PricedUsage): bigint {
+  const { coef, exp } = exactPrice(pricing, usage);
+  return roundShift(coef, -9 - exp);
+}
+
+/**
+ * The same price unrounded, as a decimal string with no exponent ("0.0000011375"): what the
+ * sandbox reports as `usage.cost`, digits below the nano-USD included.
+ */
+export function priceExact(pricing: Pricing, usage: PricedUsage): string {
+  const { coef, exp } = exactPrice(pricing, usage);
+  return formatDecimal(coef, exp);
+}
+
+function formatDecimal(coef: bigint, exp: number): string {
+  if (exp >= 0) return (coef * 10n ** BigInt(exp)).toString();
+  const digits = coef.toString().padStart(-exp + 1, "0");
+  const whole = digits.slice(0, digits.length + exp);
+  const frac = digits.slice(digits.length + exp).replace(/0+$/, "");
+  return frac ? `${whole}.${frac}` : whole;
+}
+
+function exactPrice(pricing: Pricing, usage: PricedUsage): Decimal {
   const prompt = checkCount("promptTokens", usage.promptTokens);
   const cached = checkCount("cachedTokens", usage.cachedTokens ?? 0);
   if (cached > prompt) throw new RangeError("cachedTokens cannot exceed promptTokens");
@@ -131,5 +153,5 @@ export function priceNanos(pricing: Pricing, usage: PricedUsage): bigint {
   for (const [, price] of terms) if (price.exp < minExp) minExp = price.exp;
   let sum = 0n;
   for (const [count, price] of terms) sum += count * price.coef * 10n ** BigInt(price.exp - minExp);
-  return roundShift(sum, -9 - minExp);
+  return { coef: sum, exp: minExp };
 }

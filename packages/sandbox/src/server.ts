@@ -38,6 +38,8 @@ export interface Sandbox {
   totals(): SandboxTotalsReport;
   /** A served call by generation id. */
   generation(id: string): SandboxCall | undefined;
+  /** Calls under way: begun and not yet recorded (tests wait for 0 after cutting a client off). */
+  inFlight(): number;
   /** Clears the log, every key's usage and rate-limit window. Key configs and faults stay. */
   reset(): void;
   /** Sets (or with null clears) the fault applied to every request of `key`. */
@@ -107,6 +109,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     calls: (filter) => audit.calls(filter),
     totals: () => audit.totals(),
     generation: (id) => audit.generation(id),
+    inFlight: () => audit.inFlight(),
     reset,
     setKeyFault: (key, fault) => keys.setFault(key, fault),
     addKey: (key) => void keys.add(key),

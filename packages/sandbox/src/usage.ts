@@ -1,13 +1,15 @@
 // Metering one generation: exact cost in nano-USD and the `usage` object clients receive.
 
-import { nanosToUsd, priceNanos, type Pricing } from "./money.ts";
+import { nanosToUsd, priceExact, usdToNanos, type Pricing } from "./money.ts";
 import type { SandboxModel } from "./models.ts";
 
 export interface Metered {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly cachedTokens: number;
-  /** prompt + completion + request (+ cache reads), rounded once. */
+  /** prompt + completion + request (+ cache reads), exactly: reported as `usage.cost`. */
+  readonly costExact: string;
+  /** The same, rounded once (half up) to the nano-USD: what the sandbox bills the key. */
   readonly costNanos: bigint;
   /** Informational split for `cost_details` (each rounded on its own, request price in neither). */
   readonly promptCostNanos: bigint;
@@ -36,13 +38,15 @@ function split(model: SandboxModel): SplitPricing {
 
 export function meter(model: SandboxModel, promptTokens: number, completionTokens: number, cachedTokens: number): Metered {
   const { promptSide, completionSide } = split(model);
+  const costExact = priceExact(model.pricing, { promptTokens, completionTokens, cachedTokens });
   return {
     promptTokens,
     completionTokens,
     cachedTokens,
-    costNanos: priceNanos(model.pricing, { promptTokens, completionTokens, cachedTokens }),
-    promptCostNanos: priceNanos(promptSide, { promptTokens, completionTokens: 0, cachedTokens }),
-    completionCostNanos: priceNanos(completionSide, { promptTokens: 0, completionTokens }),
+    costExact,
+    costNanos: usdToNanos(costExact),
+    promptCostNanos: usdToNanos(priceExact(promptSide, { promptTokens, completionTokens: 0, cachedTokens })),
+    completionCostNanos: usdToNanos(priceExact(completionSide, { promptTokens: 0, completionTokens })),
   };
 }
 
@@ -54,7 +58,7 @@ function costDetails(m: Metered): string {
 export function completionUsageJson(m: Metered): string {
   return (
     `{"prompt_tokens":${m.promptTokens},"completion_tokens":${m.completionTokens},"total_tokens":${m.promptTokens + m.completionTokens},` +
-    `"cost":${nanosToUsd(m.costNanos)},"is_byok":false,` +
+    `"cost":${m.costExact},"is_byok":false,` +
     `"prompt_tokens_details":{"cached_tokens":${m.cachedTokens},"cache_write_tokens":0,"audio_tokens":0,"video_tokens":0},` +
     `${costDetails(m)},"completion_tokens_details":{"reasoning_tokens":0,"image_tokens":0,"audio_tokens":0}}`
   );
@@ -62,5 +66,5 @@ export function completionUsageJson(m: Metered): string {
 
 /** The `usage` object of an embeddings response, as JSON. */
 export function embeddingUsageJson(m: Metered): string {
-  return `{"prompt_tokens":${m.promptTokens},"total_tokens":${m.promptTokens},"cost":${nanosToUsd(m.costNanos)},"is_byok":false,${costDetails(m)}}`;
+  return `{"prompt_tokens":${m.promptTokens},"total_tokens":${m.promptTokens},"cost":${m.costExact},"is_byok":false,${costDetails(m)}}`;
 }

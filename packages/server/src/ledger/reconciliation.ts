@@ -166,8 +166,14 @@ async function bookUnexplained(store: Store, credentialId: string, drift: Nanos,
  * used it is not Vendo's. Sets the baseline of credentials that have none (first writer wins
  * across instances); returns the ids it could not baseline (upstream unreachable).
  */
-export async function establishBaselines(deps: ReconciliationDeps, now = Date.now()): Promise<string[]> {
-  const pending = await deps.store.db.selectFrom("pool_credentials").select(["id", "integration"]).where("baseline_usage", "is", null).execute();
+export async function establishBaselines(deps: ReconciliationDeps, credentialIds: string[]): Promise<string[]> {
+  if (credentialIds.length === 0) return [];
+  const pending = await deps.store.db
+    .selectFrom("pool_credentials")
+    .select(["id", "integration"])
+    .where("baseline_usage", "is", null)
+    .where("id", "in", credentialIds)
+    .execute();
   const failed: string[] = [];
   for (const credential of pending) {
     try {
@@ -180,7 +186,7 @@ export async function establishBaselines(deps: ReconciliationDeps, now = Date.no
         .where("id", "=", credential.id)
         .where("baseline_usage", "is", null)
         .execute();
-      deps.logger.info({ credential: credential.id, at: now }, "pool credential baselined against the upstream's usage");
+      deps.logger.info({ credential: credential.id }, "pool credential baselined against the upstream's usage");
     } catch (error) {
       failed.push(credential.id);
       deps.logger.warn({ credential: credential.id, err: error }, "pool credential not usable yet: the upstream's usage for it is unknown");

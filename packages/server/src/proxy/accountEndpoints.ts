@@ -20,7 +20,8 @@ export function accountEndpointFor(integration: Integration, method: string, pat
 
 /**
  * Every answer reads counters the ledger keeps (key_counters, balances) or one indexed row: the
- * cost of a request does not grow with the history stored.
+ * cost of a request does not grow with the history stored. Each first lets the ledger commit what
+ * it has queued (a settlement may linger a few ms): a client reads its own last call.
  */
 export function createAccountEndpoints(deps: { store: Store; ledger: Ledger; calls: CallRecorder; priceBook: PriceBook; markupBps(slug: string): bigint }) {
   const { db } = deps.store;
@@ -29,6 +30,7 @@ export function createAccountEndpoints(deps: { store: Store; ledger: Ledger; cal
 
   return {
     async key(key: KeyRecord) {
+      await deps.ledger.flush();
       const row = await db
         .selectFrom("api_keys as k")
         .innerJoin("key_counters as c", "c.key_id", "k.id")
@@ -70,6 +72,7 @@ export function createAccountEndpoints(deps: { store: Store; ledger: Ledger; cal
     },
 
     async credits(key: KeyRecord) {
+      await deps.ledger.flush();
       const row = await db.selectFrom("balances").select(["credited", "debited"]).where("tenant_id", "=", key.tenantId).executeTakeFirstOrThrow();
       return { data: { total_credits: nanosToUsdNumber(row.credited), total_usage: nanosToUsdNumber(row.debited) } };
     },
@@ -129,6 +132,7 @@ export function createAccountEndpoints(deps: { store: Store; ledger: Ledger; cal
 
   /** A call by generation or request id: still in the outbox, or one indexed row. */
   async function findCall(id: string) {
+    await deps.ledger.flush();
     const queued = deps.calls.queued(id);
     if (queued) return queued;
     const stored = await db.selectFrom("calls").selectAll().where("request_id", "=", id).executeTakeFirst();

@@ -19,18 +19,18 @@ export function createCredentialPool(store: Store, secrets: SecretBox) {
   const coolingUntil = new Map<string, number>();
 
   return {
-    /** Loads the pool from the store; returns how many enabled credentials await their baseline. */
-    async reload(): Promise<number> {
+    /** Loads the pool from the store; returns the enabled credentials that await their baseline. */
+    async reload(): Promise<string[]> {
       const rows = await store.db.selectFrom("pool_credentials").select(["id", "integration", "secret_enc", "disabled_at", "baseline_usage"]).orderBy("id").execute();
       const nextKnown = new Map<string, UpstreamCredential & { integration: string }>();
-      let unbaselined = 0;
+      const unbaselined: string[] = [];
       const next = new Map<string, UpstreamCredential[]>();
       for (const row of rows) {
         const credential = { id: row.id, secret: known.get(row.id)?.secret ?? secrets.open(row.secret_enc) };
         nextKnown.set(row.id, { ...credential, integration: row.integration });
         if (row.disabled_at !== null) continue;
         if (row.baseline_usage === null) {
-          unbaselined++;
+          unbaselined.push(row.id);
           continue;
         }
         const list = next.get(row.integration) ?? [];

@@ -66,7 +66,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
 
   // Changes made through the control API (keys, pool, markup) reach this instance within SYNC_MS.
   let syncedAt = Date.now();
-  let baselinedAt = 0;
+  const baselineTriedAt = new Map<string, number>();
   async function sync(): Promise<void> {
     const since = syncedAt - 2 * SYNC_MS; // overlap: a write committed late with an older timestamp is still seen
     syncedAt = Date.now();
@@ -74,10 +74,12 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     keys.invalidate(changed.map((k) => k.key_hash));
     // A new pool credential joins once the upstream's usage for it is known (reconciliation.ts);
     // one that cannot be baselined yet is tried again every few seconds, not every sync.
-    const unbaselined = await pool.reload();
-    if (unbaselined > 0 && Date.now() - baselinedAt > BASELINE_RETRY_MS) {
-      baselinedAt = Date.now();
-      if ((await establishBaselines(reconciliationDeps)).length < unbaselined) await pool.reload();
+    const now = Date.now();
+    const due = (await pool.reload()).filter((id) => now - (baselineTriedAt.get(id) ?? 0) > BASELINE_RETRY_MS);
+    if (due.length > 0) {
+      for (const id of due) baselineTriedAt.set(id, now);
+      const failed = await establishBaselines(reconciliationDeps, due);
+      if (failed.length < due.length) await pool.reload();
     }
     const rows = await store.db.selectFrom("integration_settings").select(["integration", "markup_bps"]).execute();
     markups = new Map(rows.map((r) => [r.integration, r.markup_bps]));
@@ -116,6 +118,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
       return 0;
     });
     if (rebuilt > 0) logger.warn({ rebuilt }, "call records lost in a crash rebuilt from the holds");
+    await calls.flush();
   })();
 
   const route = createRouter(ctx.catalog, ctx.config.proxyDomain);

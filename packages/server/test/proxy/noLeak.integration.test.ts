@@ -255,11 +255,13 @@ for (const { kind, skip } of storeKinds) {
       faultAll(null);
     });
 
-    it("every pool credential failing: 502/503 in OpenRouter's shape", async () => {
+    it("every pool credential failing: 502/503 in OpenRouter's shape, 429 when they are all rate limited", async () => {
       for (const fault of ["503", "429", "401", "402", "500", "502", "reset"]) {
         faultAll(fault);
         const res = await post(`all failing ${fault}`, "/chat/completions", chatBody());
-        assert.ok(res.status === 502 || res.status === 503, `${fault}: got ${res.status}`);
+        // invariant 4: an upstream 429 no credential can absorb reaches the client as 429.
+        if (fault === "429") assert.equal(res.status, 429, `${fault}: got ${res.status}`);
+        else assert.ok(res.status === 502 || res.status === 503, `${fault}: got ${res.status}`);
         assert.equal(json(res).error.code, res.status);
       }
       faultAll(null);
