@@ -8,7 +8,7 @@ import { completionText, countPromptTokens } from "@vendo/sandbox";
 import { applyMarkup, decimalToNanos } from "../src/ledger/money.js";
 import { cliEnv, runVendo, type VendoResult } from "./cli/support/runVendo.js";
 import { postgresUrl, storeKinds } from "./support/stores.js";
-import { startWorld, WORLD_ADMIN_TOKEN, type World } from "./support/world.js";
+import { startWorld, TEST_SECRET_KEY, WORLD_ADMIN_TOKEN, type World } from "./support/world.js";
 
 // A markup makes "upstream cost" and "charge" different numbers, so each is checked on its own.
 const MARKUP_BPS = 1_000n; // 10 %
@@ -147,14 +147,18 @@ for (const { kind, skip } of storeKinds) {
       const { config } = world.server.ctx;
       // The audit reads the store directly: the SQLite file, or this test's PostgreSQL schema
       // (named through the connection string's search_path, as any PostgreSQL client allows).
+      // It checks the books against the upstream too: it reads the pool credentials with the
+      // instance's secret key and asks the upstream (here the sandbox) for their usage.
+      const upstream = { ...admin, VENDO_SECRET_KEY: TEST_SECRET_KEY, VENDO_UPSTREAM_OPENROUTER_URL: `${world.sandbox.url}/api` };
       const store =
         kind === "sqlite"
-          ? { args: ["--sqlite-path", config.sqlitePath], env: admin }
-          : { args: [], env: { ...admin, DATABASE_URL: `${postgresUrl}?options=${encodeURIComponent(`-c search_path=${config.pgSchema}`)}` } };
+          ? { args: ["--sqlite-path", config.sqlitePath], env: upstream }
+          : { args: [], env: { ...upstream, DATABASE_URL: `${postgresUrl}?options=${encodeURIComponent(`-c search_path=${config.pgSchema}`)}` } };
       const r = await runVendo(["audit", ...store.args, "--json"], store.env);
       assert.equal(r.code, 0, r.stderr);
       const report = JSON.parse(r.stdout);
       assert.equal(report.ok, true);
+      assert.ok(report.upstream.length > 0 && report.upstream.every((u: { outcome: string }) => u.outcome === "agreed"), "invariant 5: the books agree with the upstream");
       // Not a vacuous pass: the audit saw our tenant, with the balance the ledger shows.
       const row = report.tenants.find((t: { tenant: string }) => t.tenant === tenantId);
       assert.ok(row, "the audit covered the newcomer's tenant");
