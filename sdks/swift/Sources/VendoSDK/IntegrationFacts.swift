@@ -14,6 +14,7 @@ public struct IntegrationFacts: Sendable, Equatable {
     /// The provider's own API base URL, used in OSS mode when the base-URL var is unset.
     public let providerBaseUrl: String
 
+    /// A catalog entry; ``Vendo/integrations`` holds the ones generated from Vendo's catalog.
     public init(slug: String, name: String, tokenEnv: String, baseUrlEnv: String, providerBaseUrl: String) {
         self.slug = slug
         self.name = name

@@ -34,6 +34,9 @@ public final class Vendo: Sendable {
     private let timeout: TimeInterval
     private let deploymentEnv = DeploymentEnvLookup()
 
+    /// A resolver. `Vendo()` reads everything from the process environment, which is what an app
+    /// started by `vendo run` (Vendo mode) or by you with your own key (OSS mode) needs.
+    ///
     /// - Parameters:
     ///   - tokens: Step 1 of the chain: tokens by integration slug, winning over everything else.
     ///   - baseUrls: Step 1 for base URLs, by integration slug.

@@ -47,11 +47,17 @@ public enum VendoError: Error, Equatable, Sendable {
 
     /// The stable error codes, the same in every Vendo SDK.
     public enum Code: String, CaseIterable, Sendable {
+        /// ``VendoError/unknownIntegration(slug:known:)``.
         case unknownIntegration = "UNKNOWN_INTEGRATION"
+        /// ``VendoError/invalidMode(value:)``.
         case invalidMode = "INVALID_MODE"
+        /// ``VendoError/missingToken(slug:envVar:mode:deploymentId:)``.
         case missingToken = "MISSING_TOKEN"
+        /// ``VendoError/missingBaseUrl(slug:envVar:deploymentId:)``.
         case missingBaseUrl = "MISSING_BASE_URL"
+        /// ``VendoError/controlApiUnconfigured(envVar:missing:)``.
         case controlApiUnconfigured = "CONTROL_API_UNCONFIGURED"
+        /// ``VendoError/controlApiFailed(url:status:reason:)``.
         case controlApiFailed = "CONTROL_API_FAILED"
     }
 
