@@ -64,7 +64,8 @@ async function quickstart(toolchain: SwiftToolchain, world: SwiftTestWorld): Pro
   const build = toolchain.swift(["build", "--package-path", dir], {});
   const built = await exec(build.argv, { env: build.env, cwd: repoRoot, timeoutMs: BUILD_TIMEOUT_MS });
   if (!check("the seed's Swift quickstart compiles as written", built.code === 0, () => output(built), built.ms)) return;
-  const program = toolchain.program(join(dir, ".build", "debug", "Quickstart"));
+  const binary = join(dir, ".build", "debug", "Quickstart");
+  const program = toolchain.program(binary);
 
   // The tenant starts its app the way DESIGN §3 says: vendo run injects the deployment's env.
   const tenant = cliEnv({ VENDO_API_URL: world.url, VENDO_MANAGEMENT_KEY: world.managementKey });
@@ -77,12 +78,20 @@ async function quickstart(toolchain: SwiftToolchain, world: SwiftTestWorld): Pro
 
   // Without the injected key vars the SDK asks the control API with the injected deployment token.
   const unset = ["/usr/bin/env", "-u", "OPENROUTER_API_KEY", "-u", "OPENROUTER_BASE_URL"];
-  const withoutVars = [...program.slice(0, -1), ...unset, ...program.slice(-1)];
+  const withoutVars = toolchain.program(binary, unset);
   const viaApi = await runVendo(["run", "--deployment", world.connected.id, "--", ...withoutVars], tenant);
   check(
     "under `vendo run` without OPENROUTER_API_KEY, the quickstart prints the key from the control API",
     viaApi.code === 0 && viaApi.stdout === `${world.connected.apiKey}\n`,
     () => `expected ${world.connected.apiKey}\n${output({ ...viaApi, ms: 0 })}`,
+  );
+
+  // The same without the deployment token fails: proof that the key above came from the control API.
+  const noBearer = await runVendo(["run", "--deployment", world.connected.id, "--", ...toolchain.program(binary, [...unset, "-u", "VENDO_DEPLOYMENT_TOKEN"])], tenant);
+  check(
+    "… and without VENDO_DEPLOYMENT_TOKEN too, it fails naming it (so the key above came from the control API)",
+    noBearer.code !== 0 && noBearer.stdout === "" && noBearer.stderr.includes("OPENROUTER_API_KEY is not set in Vendo mode, and the control API cannot be asked for it: VENDO_DEPLOYMENT_TOKEN (or VENDO_MANAGEMENT_KEY) is not set."),
+    () => output({ ...noBearer, ms: 0 }),
   );
 
   const bare = { PATH: process.env.PATH ?? "/usr/bin:/bin" };

@@ -19,10 +19,13 @@ export interface SwiftToolchain {
   description: string;
   /** Brings the build location up to date with the repository (a no-op for `swift` on PATH). */
   prepare(repoRoot: string, paths: readonly string[]): void;
-  /** How to run `swift <args>` (in the package at `cwd`) with `env` added to a bare environment. */
+  /** How to run `swift <args>` with `env` added to a bare environment. */
   swift(args: readonly string[], env: Readonly<Record<string, string>>): Command;
-  /** argv running a program the toolchain built (by its path inside the toolchain), environment inherited. */
-  program(path: string): string[];
+  /**
+   * argv running a program the toolchain built (by its path as the toolchain sees it), environment
+   * inherited; `wrapper` (e.g. `/usr/bin/env -u VAR`) runs in the toolchain's file system around it.
+   */
+  program(path: string, wrapper?: readonly string[]): string[];
   /** Where the host sees a path of the toolchain's file system (itself, or under the root). */
   hostPath(path: string): string;
 }
@@ -51,7 +54,7 @@ function nativeToolchain(version: string): SwiftToolchain {
     description: `swift on PATH: ${version}`,
     prepare: () => {},
     swift: (args, env) => ({ argv: ["swift", ...args], env: { ...hostEssentials(), ...env } }),
-    program: (path) => [path],
+    program: (path, wrapper = []) => [...wrapper, path],
     hostPath: (path) => path,
   };
 }
@@ -77,7 +80,7 @@ function debianRootToolchain(root: string, version: string): SwiftToolchain {
       ],
       env: { PATH: process.env.PATH },
     }),
-    program: (path) => ["chroot", root, path],
+    program: (path, wrapper = []) => ["chroot", root, ...wrapper, path],
     hostPath: (path) => join(root, path),
   };
 }
