@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// `npm test`: every TypeScript suite (node:test through tsx) and the Python SDK's unittest suite.
-// PostgreSQL suites need a server; CI sets VENDO_REQUIRE_POSTGRES=1 so a missing one fails the run.
-// Elsewhere they are skipped, and the summary says which and why.
+// `npm test`: every TypeScript suite (node:test through tsx), the Python SDK's unittest suite and the
+// Swift SDK's suite (scripts/swift/suite.ts). PostgreSQL suites need a server and the Swift suite a
+// toolchain (`swift` on PATH, or the Debian root of scripts/swift-toolchain.sh); CI sets
+// VENDO_REQUIRE_POSTGRES=1 and VENDO_REQUIRE_SWIFT=1 so a missing one fails the run. Elsewhere they
+// are skipped, and the summary says which and why.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -75,6 +77,29 @@ if (!filter.length || filter.some((p) => "sdks/python".includes(p) || p.includes
     const pyFailed = bad ? Number(bad[1] ?? 0) + Number(bad[2] ?? 0) : py.status === 0 ? 0 : 1;
     passed += ran - pyFailed;
     failed += pyFailed;
+  }
+}
+
+if (!filter.length || filter.some((p) => "sdks/swift".includes(p) || p.includes("swift"))) {
+  const swift = spawnSync(process.execPath, ["--import", "tsx", "scripts/swift/suite.ts"], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
+  process.stdout.write((swift.stdout ?? "").replace(/^swift skipped: .*\n/m, "")); // said once, below
+  const summary = /^swift: (\d+) passed, (\d+) failed$/m.exec(swift.stdout ?? "");
+  const missing = /^swift skipped: (.*)$/m.exec(swift.stdout ?? "")?.[1];
+  if (missing && process.env.VENDO_REQUIRE_SWIFT === "1") {
+    console.error(`The Swift SDK suite is required (VENDO_REQUIRE_SWIFT=1) but cannot run: ${missing}`);
+    failed += 1;
+  } else if (missing) {
+    skipped.push(`Swift SDK suite: ${missing}`);
+  } else {
+    passed += Number(summary?.[1] ?? 0);
+    failed += Number(summary?.[2] ?? 0);
+    if ((swift.status !== 0 || !summary) && Number(summary?.[2] ?? 0) === 0) failed += 1;
   }
 }
 

@@ -19,11 +19,12 @@ describe("generated files are committed and up to date (run `npm run generate`)"
 });
 
 describe("what is generated", () => {
-  it("covers the JSON Schema, both SDKs and one docs page per integration", () => {
+  it("covers the JSON Schema, the three SDKs and one docs page per integration", () => {
     const paths = files.map((f) => f.path);
     assert.ok(paths.includes("packages/integrations/catalog/integration.schema.json"));
     assert.ok(paths.includes("packages/sdk/src/integrations.generated.ts"));
     assert.ok(paths.includes("sdks/python/vendo/_integrations.py"));
+    assert.ok(paths.includes("sdks/swift/Sources/VendoSDK/Integrations.generated.swift"));
     for (const slug of catalog.keys()) assert.ok(paths.includes(`docs/integrations/${slug}.md`), slug);
   });
 

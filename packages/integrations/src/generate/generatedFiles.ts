@@ -6,6 +6,7 @@ import { renderIntegrationDoc } from "../docs/renderIntegrationDoc.js";
 import { integrationJsonSchema, type Integration } from "../schema.js";
 import { sdkFacts } from "./sdkFacts.js";
 import { renderSdkPython } from "./sdkPython.js";
+import { renderSdkSwift } from "./sdkSwift.js";
 import { renderSdkTypeScript } from "./sdkTypeScript.js";
 
 export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -25,6 +26,7 @@ export function generatedFiles(catalog: ReadonlyMap<string, Integration> = shipp
     },
     { path: "packages/sdk/src/integrations.generated.ts", content: renderSdkTypeScript(facts) },
     { path: "sdks/python/vendo/_integrations.py", content: renderSdkPython(facts) },
+    { path: "sdks/swift/Sources/VendoSDK/Integrations.generated.swift", content: renderSdkSwift(facts) },
     ...[...catalog.values()].map((i) => ({
       path: `docs/integrations/${i.slug}.md`,
       content:
