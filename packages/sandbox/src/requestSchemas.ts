@@ -1,5 +1,5 @@
 // What OpenRouter accepts on its generation routes, as zod schemas: a request outside them is a
-// 400 and bills nothing. Sources (test/requestRules.test.ts lists each rule with its own):
+// 400 and bills nothing. Sources (test/requestRules.integration.test.ts gives each rule its own):
 //   P    https://openrouter.ai/docs/api-reference/parameters   (types and ranges of the parameters)
 //   S    https://openrouter.ai/openapi.yaml                     (ChatRequest, ChatMessages, /embeddings; 2026-08)
 //   S25  OpenRouter's spec of 2025-11-18 (ChatGenerationParams, CompletionCreateParams, with
