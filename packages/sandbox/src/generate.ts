@@ -11,7 +11,7 @@ import { findModel, type ModelKind, type SandboxModel } from "./models.ts";
 import { BodyTooLargeError, errorMessage, readBody, sendError } from "./respond.ts";
 import type { FinishInfo, GenerationMeta, Shape } from "./shapes.ts";
 import { streamGeneration } from "./stream.ts";
-import { completionText, planCompletion } from "./tokens.ts";
+import { choiceText, planCompletion } from "./tokens.ts";
 import { meter } from "./usage.ts";
 
 export interface SandboxContext {
@@ -25,6 +25,8 @@ export interface EndpointRequest {
   /** The smaller of max_tokens / max_completion_tokens, if given. */
   readonly maxTokens: number | undefined;
   readonly stream: boolean;
+  /** `n`: choices to generate, each its own completion (1 when not asked). */
+  readonly choices: number;
 }
 
 /** One generation route: how to read its body and how to render its answer. */
@@ -33,7 +35,7 @@ export interface Endpoint {
   readonly kind: ModelKind;
   /** Validates the body; returns what the pipeline needs, or the message of a 400. */
   parse(body: Record<string, unknown>): EndpointRequest | string;
-  shape(meta: GenerationMeta, body: Record<string, unknown>, streamed: boolean): Shape;
+  shape(meta: GenerationMeta, body: Record<string, unknown>, streamed: boolean, choices: number): Shape;
 }
 
 type Rejection = { status: number; message?: string; headers?: Record<string, string> };
@@ -127,9 +129,10 @@ export async function handleGeneration(ctx: SandboxContext, endpoint: Endpoint, 
   const plan = endpoint.kind === "embedding"
     ? { completionTokens: 0, finishReason: "stop" as const }
     : planCompletion({ promptTokens: request.promptTokens, requested: fault.completionTokens, maxTokens: request.maxTokens, modelMax: model.maxCompletionTokens });
+  // Per choice; with `n` choices the prompt is billed once and every choice's completion.
   let generated = plan.completionTokens;
   if (interrupt) generated = streamed || interrupt.kind === "stream-error" ? Math.min(interrupt.after, generated) : 0;
-  const metered = meter(model, request.promptTokens, generated, Math.min(fault.cachedTokens ?? 0, request.promptTokens));
+  const metered = meter(model, request.promptTokens, generated * request.choices, Math.min(fault.cachedTokens ?? 0, request.promptTokens));
   const status = statusOf(fault);
   const finish: FinishInfo = { reason: plan.finishReason, native: plan.finishReason === "stop" ? model.nativeStop : model.nativeLength };
 
@@ -148,10 +151,12 @@ export async function handleGeneration(ctx: SandboxContext, endpoint: Endpoint, 
   if (fault.status !== undefined) return reject(call, res, { status: fault.status, message: errorMessage(fault.status) });
 
   const meta: GenerationMeta = { id: call.id, created: Math.floor(startedAt / 1000), model };
-  const shape = endpoint.shape(meta, parsed.body, streamed);
+  const shape = endpoint.shape(meta, parsed.body, streamed, request.choices);
   if (streamed && shape.stream) {
-    return streamGeneration(res, call, { shape: shape.stream, metered, finish, chunkDelayMs: fault.chunkDelayMs ?? 0, interrupt });
+    const plan = { shape: shape.stream, metered, tokensPerChoice: generated, choices: request.choices, finish, chunkDelayMs: fault.chunkDelayMs ?? 0, interrupt };
+    return streamGeneration(res, call, plan);
   }
+  const contents = Array.from({ length: request.choices }, (_, choice) => choiceText(generated, request.promptTokens, choice));
 
   switch (interrupt?.kind) {
     case "reset":
@@ -163,12 +168,12 @@ export async function handleGeneration(ctx: SandboxContext, endpoint: Endpoint, 
       return;
     case "stream-error": {
       const error = { code: 502, message: `Provider returned error (sandbox fault stream-error after ${generated} tokens)` };
-      send(res, call.id, shape.body(completionText(generated, request.promptTokens), { reason: "error", native: "error" }, metered, error));
+      send(res, call.id, shape.body(contents, { reason: "error", native: "error" }, metered, error));
       call.settle("error", metered, false, "error");
       return;
     }
     case undefined:
-      send(res, call.id, shape.body(completionText(generated, request.promptTokens), finish, metered));
+      send(res, call.id, shape.body(contents, finish, metered));
       call.settle("ok", metered, false, finish.reason);
   }
 }

@@ -11,6 +11,7 @@ export {
   defaultCompletionTokens,
   tokenPiece,
   completionText,
+  choiceText,
   planCompletion,
   WORDS,
   type CompletionPlan,
@@ -21,4 +22,5 @@ export { DEFAULT_SANDBOX_KEY, type SandboxKeyConfig, type LimitReset } from "./k
 export { auditJson, type SandboxCall, type SandboxTotals, type SandboxTotalsReport, type CallStatus, type CallFilter } from "./audit.ts";
 export { meter, type Metered } from "./usage.ts";
 export { embeddingVector } from "./routes/embeddings.ts";
+export { chatRequestSchema, completionRequestSchema, embeddingRequestSchema, requestProblem } from "./requestSchemas.ts";
 export { PROCESSING_COMMENT, DONE_LINE } from "./stream.ts";

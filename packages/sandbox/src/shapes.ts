@@ -22,17 +22,20 @@ export interface FinishInfo {
 
 /** SSE chunks of one generation. Each string includes `data: ` and the blank line. */
 export interface StreamShape {
-  /** Chunk sent before the first content chunk (chat's role chunk), or null. */
-  first(): string | null;
-  piece(text: string): string;
-  finish(finish: FinishInfo): string;
+  /** Chunk sent for choice `index` before its first content chunk (chat's role chunk), or null. */
+  first(index: number): string | null;
+  piece(text: string, index: number): string;
+  finish(finish: FinishInfo, index: number): string;
   usage(metered: Metered): string;
   error(error: InStreamError): string;
 }
 
-/** How one endpoint renders a generation; `stream` is absent when the endpoint cannot stream. */
+/**
+ * How one endpoint renders a generation of `contents.length` choices (`n`); `stream` is absent
+ * when the endpoint cannot stream.
+ */
 export interface Shape {
-  body(content: string, finish: FinishInfo, metered: Metered, error?: InStreamError): string;
+  body(contents: readonly string[], finish: FinishInfo, metered: Metered, error?: InStreamError): string;
   readonly stream?: StreamShape;
 }
 
@@ -44,40 +47,54 @@ function errorField(error: InStreamError | undefined): string {
   return error ? `,"error":{"code":${error.code},"message":${JSON.stringify(error.message)}}` : "";
 }
 
-function chatStream(meta: GenerationMeta): StreamShape {
-  const chunkHead = `data: ${head(meta, "chat.completion.chunk")},"choices":[{"index":0,"delta":{"role":"assistant","content":`;
+/** `make(0) … make(count - 1)`, built once per generation so the stream loop only concatenates. */
+function perChoice(count: number, make: (index: number) => string): string[] {
+  return Array.from({ length: count }, (_, index) => make(index));
+}
+
+function chatStream(meta: GenerationMeta, choices: number): StreamShape {
+  const heads = perChoice(choices, (i) => `data: ${head(meta, "chat.completion.chunk")},"choices":[{"index":${i},"delta":{"role":"assistant","content":`);
   const open = `},"finish_reason":null,"native_finish_reason":null,"logprobs":null}]}\n\n`;
   return {
-    first: () => `${chunkHead}""${open}`,
-    piece: (text) => chunkHead + JSON.stringify(text) + open,
-    finish: (f) => `${chunkHead}""},"finish_reason":"${f.reason}","native_finish_reason":${JSON.stringify(f.native)},"logprobs":null}]}\n\n`,
+    first: (i) => `${heads[i]}""${open}`,
+    piece: (text, i) => heads[i] + JSON.stringify(text) + open,
+    finish: (f, i) => `${heads[i]}""},"finish_reason":"${f.reason}","native_finish_reason":${JSON.stringify(f.native)},"logprobs":null}]}\n\n`,
     usage: (m) => `data: ${head(meta, "chat.completion.chunk")},"choices":[],"usage":${completionUsageJson(m)}}\n\n`,
     error: (e) =>
       `data: ${head(meta, "chat.completion.chunk")}${errorField(e)},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":"error","native_finish_reason":"error","logprobs":null}]}\n\n`,
   };
 }
 
-export function chatShape(meta: GenerationMeta, streamed: boolean): Shape {
-  const body: Shape["body"] = (content, f, m, error) =>
-    `${head(meta, "chat.completion")}${errorField(error)},"choices":[{"logprobs":null,"finish_reason":"${f.reason}","native_finish_reason":${JSON.stringify(f.native)},"index":0,` +
-    `"message":{"role":"assistant","content":${JSON.stringify(content)},"refusal":null,"reasoning":null}}],"system_fingerprint":null,"usage":${completionUsageJson(m)}}`;
-  return streamed ? { body, stream: chatStream(meta) } : { body };
+export function chatShape(meta: GenerationMeta, streamed: boolean, choices: number): Shape {
+  const body: Shape["body"] = (contents, f, m, error) => {
+    const list = contents.map(
+      (content, i) =>
+        `{"logprobs":null,"finish_reason":"${f.reason}","native_finish_reason":${JSON.stringify(f.native)},"index":${i},` +
+        `"message":{"role":"assistant","content":${JSON.stringify(content)},"refusal":null,"reasoning":null}}`,
+    );
+    return `${head(meta, "chat.completion")}${errorField(error)},"choices":[${list.join(",")}],"system_fingerprint":null,"usage":${completionUsageJson(m)}}`;
+  };
+  return streamed ? { body, stream: chatStream(meta, choices) } : { body };
 }
 
-function textStream(meta: GenerationMeta): StreamShape {
-  const chunkHead = `data: ${head(meta, "text_completion")},"choices":[{"index":0,"text":`;
+function textStream(meta: GenerationMeta, choices: number): StreamShape {
+  const heads = perChoice(choices, (i) => `data: ${head(meta, "text_completion")},"choices":[{"index":${i},"text":`);
   const open = `,"finish_reason":null,"native_finish_reason":null,"logprobs":null}]}\n\n`;
   return {
     first: () => null,
-    piece: (text) => chunkHead + JSON.stringify(text) + open,
-    finish: (f) => `${chunkHead}"","finish_reason":"${f.reason}","native_finish_reason":${JSON.stringify(f.native)},"logprobs":null}]}\n\n`,
+    piece: (text, i) => heads[i] + JSON.stringify(text) + open,
+    finish: (f, i) => `${heads[i]}"","finish_reason":"${f.reason}","native_finish_reason":${JSON.stringify(f.native)},"logprobs":null}]}\n\n`,
     usage: (m) => `data: ${head(meta, "text_completion")},"choices":[],"usage":${completionUsageJson(m)}}\n\n`,
     error: (e) => `data: ${head(meta, "text_completion")}${errorField(e)},"choices":[{"index":0,"text":"","finish_reason":"error","native_finish_reason":"error","logprobs":null}]}\n\n`,
   };
 }
 
-export function textShape(meta: GenerationMeta, streamed: boolean): Shape {
-  const body: Shape["body"] = (content, f, m, error) =>
-    `${head(meta, "text_completion")}${errorField(error)},"choices":[{"text":${JSON.stringify(content)},"index":0,"logprobs":null,"finish_reason":"${f.reason}","native_finish_reason":${JSON.stringify(f.native)}}],"usage":${completionUsageJson(m)}}`;
-  return streamed ? { body, stream: textStream(meta) } : { body };
+export function textShape(meta: GenerationMeta, streamed: boolean, choices: number): Shape {
+  const body: Shape["body"] = (contents, f, m, error) => {
+    const list = contents.map(
+      (content, i) => `{"text":${JSON.stringify(content)},"index":${i},"logprobs":null,"finish_reason":"${f.reason}","native_finish_reason":${JSON.stringify(f.native)}}`,
+    );
+    return `${head(meta, "text_completion")}${errorField(error)},"choices":[${list.join(",")}],"usage":${completionUsageJson(m)}}`;
+  };
+  return streamed ? { body, stream: textStream(meta, choices) } : { body };
 }

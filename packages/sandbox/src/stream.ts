@@ -1,8 +1,9 @@
 // Relaying one generation as Server-Sent Events, the way OpenRouter does:
 //   : OPENROUTER PROCESSING        (comment, before the first chunk)
-//   data: {role chunk}             (chat only)
-//   data: {content chunk} × N      (one token per chunk, one res.write each, `chunk-delay` before each)
-//   data: {finish chunk}           (empty content, finish_reason / native_finish_reason)
+//   data: {role chunk}             (chat only; one per choice)
+//   data: {content chunk} × N      (one token per chunk, one res.write each, `chunk-delay` before
+//                                   each token; with `n` choices, token i of every choice in turn)
+//   data: {finish chunk}           (one per choice: empty content, finish_reason / native_finish_reason)
 //   data: {usage chunk}            (choices: [], usage with cost)
 //   data: [DONE]
 // Interrupts replace everything after the N-th content chunk: an in-stream error chunk then the
@@ -21,7 +22,12 @@ export const DONE_LINE = "data: [DONE]\n\n";
 
 export interface StreamPlan {
   readonly shape: StreamShape;
+  /** What the whole call bills: every choice's tokens. */
   readonly metered: Metered;
+  /** Content chunks of each choice. */
+  readonly tokensPerChoice: number;
+  /** `n`. */
+  readonly choices: number;
   readonly finish: FinishInfo;
   readonly chunkDelayMs: number;
   readonly interrupt: { readonly kind: InterruptKind; readonly after: number } | undefined;
@@ -48,17 +54,23 @@ function resetSocket(res: ServerResponse): void {
 }
 
 export async function streamGeneration(res: ServerResponse, call: Call, plan: StreamPlan): Promise<void> {
-  const { shape, metered, interrupt, chunkDelayMs } = plan;
+  const { shape, metered, interrupt, chunkDelayMs, choices } = plan;
   res.writeHead(200, ["content-type", "text/event-stream", "cache-control", "no-cache", "x-generation-id", call.id]);
   res.write(PROCESSING_COMMENT);
-  const first = shape.first();
-  if (first !== null) res.write(first);
+  for (let c = 0; c < choices; c++) {
+    const first = shape.first(c);
+    if (first !== null) res.write(first);
+  }
 
-  const count = metered.completionTokens;
+  const count = plan.tokensPerChoice;
   for (let i = 0; i < count; i++) {
     if (chunkDelayMs > 0) await sleep(chunkDelayMs);
     if (call.done) return; // the client went away; the call was recorded as cancelled
-    if (!res.write(shape.piece(tokenPiece(i, metered.promptTokens)))) await drained(res);
+    for (let c = 0; c < choices; c++) {
+      if (res.write(shape.piece(tokenPiece(i, metered.promptTokens + c), c))) continue;
+      await drained(res);
+      if (call.done) return;
+    }
   }
   if (call.done) return;
 
@@ -75,7 +87,7 @@ export async function streamGeneration(res: ServerResponse, call: Call, plan: St
       call.settle("hang", metered, false, null);
       return; // nothing more is sent; the connection stays open until the client or close() ends it
     case undefined:
-      res.write(shape.finish(plan.finish));
+      for (let c = 0; c < choices; c++) res.write(shape.finish(plan.finish, c));
       res.write(shape.usage(metered));
       res.end(DONE_LINE);
       call.settle("ok", metered, false, plan.finish.reason);

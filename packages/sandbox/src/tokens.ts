@@ -6,7 +6,8 @@
 //   text prompt       = Σ over prompts max(1, ceil(utf8 bytes / 4))   (legacy /completions)
 //   embedding input   = Σ over inputs max(1, ceil(utf8 bytes / 4)); a token-id array counts its length
 //   default completion = 16 + (promptTokens × 31) mod 49              (16..64)
-//   content           = token i is " " + WORDS[(promptTokens + i) mod 64] (no space for i = 0)
+//   content           = token i is " " + WORDS[(promptTokens + i) mod 64] (no space for i = 0);
+//                       choice c of n (`n`) is the same with promptTokens + c
 //
 // Every count is at most the byte length of the JSON body it came from (a message costs at least
 // `{"role":"x"}`, 12 bytes, and ceil(b/4) ≤ b).
@@ -81,6 +82,11 @@ export function completionText(completionTokens: number, promptTokens: number): 
   let text = "";
   for (let i = 0; i < completionTokens; i++) text += tokenPiece(i, promptTokens);
   return text;
+}
+
+/** Choice `choice` of `n`: its words start `choice` further along (choice 0 is completionText). */
+export function choiceText(completionTokens: number, promptTokens: number, choice: number): string {
+  return completionText(completionTokens, promptTokens + choice);
 }
 
 export interface CompletionPlanInput {

@@ -52,9 +52,9 @@ describe("sandbox behaviours documented in docs/sandbox.md", () => {
       [{ messages: [] }, /model is required/],
       [chat({ model: "no/such-model" }), /is not a valid model ID/],
       [chat({ model: "openai/text-embedding-3-small" }), /does not support/],
-      [chat({ messages: [] }), /messages must be a non-empty array/],
-      [chat({ stream: "yes" }), /stream must be a boolean/],
-      [chat({ max_tokens: 0 }), /max_tokens must be a positive integer/],
+      [chat({ messages: [] }), /^messages: must be a non-empty array of messages$/],
+      [chat({ stream: "yes" }), /^stream: Invalid input: expected boolean, received string$/],
+      [chat({ max_tokens: 0 }), /^max_tokens: Too small: expected number to be >=1$/],
       [chat({ model: "openai/gpt-4o-mini~200" }), /must be 400\.\.599/],
     ] as const) {
       const res = await rawPost(url, body, KEY);

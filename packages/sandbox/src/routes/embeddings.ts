@@ -2,6 +2,7 @@
 // a unit vector drawn from xorshift32 seeded with the FNV-1a hash of the input.
 
 import type { Endpoint } from "../generate.ts";
+import { embeddingRequestSchema, requestProblem } from "../requestSchemas.ts";
 import type { Shape } from "../shapes.ts";
 import { countTextTokens } from "../tokens.ts";
 import { embeddingUsageJson } from "../usage.ts";
@@ -41,21 +42,15 @@ export const embeddingsEndpoint: Endpoint = {
   path: "/api/v1/embeddings",
   kind: "embedding",
   parse(body) {
-    const input = body.input;
-    const validList = Array.isArray(input) && input.length > 0 && input.every((x) => typeof x === "string" || typeof x === "number" || Array.isArray(x));
-    if (typeof input !== "string" && !validList) return "input must be a string or a non-empty array";
-    if (body.stream === true) return "embeddings cannot be streamed";
-    const dims = body.dimensions;
-    if (dims !== undefined && (typeof dims !== "number" || !Number.isSafeInteger(dims) || dims < 1)) return "dimensions must be a positive integer";
-    const format = body.encoding_format;
-    if (format !== undefined && format !== "float" && format !== "base64") return 'encoding_format must be "float" or "base64"';
-    return { promptTokens: countTextTokens(input), maxTokens: undefined, stream: false };
+    const problem = requestProblem(embeddingRequestSchema, body);
+    if (problem !== null) return problem;
+    return { promptTokens: countTextTokens(body.input), maxTokens: undefined, stream: false, choices: 1 };
   },
   shape(meta, body): Shape {
     const dimensions = Math.min(typeof body.dimensions === "number" ? body.dimensions : Infinity, meta.model.dimensions ?? 1536);
     const base64 = body.encoding_format === "base64";
     return {
-      body: (_content, _finish, metered) => {
+      body: (_contents, _finish, metered) => {
         const data = inputsOf(body.input).map((text, index) => {
           const vector = embeddingVector(text, dimensions);
           const embedding = base64 ? JSON.stringify(Buffer.from(vector.buffer).toString("base64")) : JSON.stringify(Array.from(vector));

@@ -89,6 +89,7 @@ export interface SseChunk {
   provider: string;
   model: string;
   choices: Array<{
+    index: number;
     delta?: { role?: string; content?: string };
     message?: { content: string };
     text?: string;

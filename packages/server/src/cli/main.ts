@@ -1,11 +1,13 @@
 // Entry of the `vendo` CLI (bin/vendo.mjs loads it through tsx). Failures print one line and
-// exit non-zero; no stack traces.
+// exit non-zero; no stack traces, a closed output pipe included.
 import { CommanderError } from "commander";
 import { CliError } from "./cliError.js";
+import { surviveClosedPipes } from "./closedPipe.js";
 import { createCliContext } from "./context.js";
 import { createOutput } from "./output.js";
 import { buildProgram } from "./program.js";
 
+surviveClosedPipes();
 const out = createOutput();
 const program = buildProgram(createCliContext(out, process.env));
 

@@ -1,11 +1,14 @@
-// Graceful shutdown of a long-running command: on SIGINT/SIGTERM, run the closers once, then exit.
-// A second signal exits at once.
+// Graceful shutdown of a long-running command: on SIGINT/SIGTERM, or when its output pipe closes
+// (`vendo dev | head -5`), run the closers once, then exit. A second signal exits at once.
+
+let onOutputClosed: (() => void) | null = null;
+
 export function closeOnSignal(close: () => Promise<void>, log: (line: string) => void): void {
   let closing = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (closing) process.exit(130);
+  const shutDown = (announce: string | null): boolean => {
+    if (closing) return false;
     closing = true;
-    log(`\n${signal}: shutting down…`);
+    if (announce !== null) log(announce);
     close().then(
       () => process.exit(0),
       (err: Error) => {
@@ -13,7 +16,33 @@ export function closeOnSignal(close: () => Promise<void>, log: (line: string) =>
         process.exit(1);
       },
     );
+    return true;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!shutDown(`\n${signal}: shutting down…`)) process.exit(130);
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // Nobody reads the output any more: shut down as on SIGTERM, without a line to print.
+  onOutputClosed = () => void shutDown(null);
+}
+
+/** For a command that handles its own signals: `close` runs (once) when the output pipe closes, then exit 0. */
+export function closeWhenOutputCloses(close: () => Promise<void>): void {
+  onOutputClosed = () => {
+    onOutputClosed = null;
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+}
+
+/**
+ * Stdout's reader went away. A long-running command (one that called closeOnSignal) shuts down
+ * gracefully and exits 0; any other finishes on its own, its further output going nowhere, and
+ * exits with its own code.
+ */
+export function outputClosed(): void {
+  onOutputClosed?.();
 }

@@ -43,7 +43,7 @@ export interface MeteredCallContext {
 export async function meteredCall(deps: MeteredCallDeps, req: IncomingMessage, res: ServerResponse, call: MeteredCallContext): Promise<void> {
   const { integration, key, requestId } = call;
   const body = await readBody(req, deps.instanceLimits.maxBodyBytes);
-  const request = parseCallRequest(req, body);
+  const request = parseCallRequest(req, body, call.path);
   if (key.models) {
     const refused = request.models.find((m) => !key.models?.has(m));
     if (refused) throw new ProxyError("MODEL_NOT_ALLOWED", `This key may not use model '${refused}'.`);

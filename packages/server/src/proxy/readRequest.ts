@@ -1,19 +1,33 @@
-// The request as the proxy needs it: raw bytes (forwarded untouched) and the few fields that
-// drive admission (model, stream, max_tokens). Bad input ends here, never upstream.
+// The request as the proxy needs it: the body's bytes (decoded if compressed; forwarded as they
+// are then) and the few fields that drive admission (model, stream, max_tokens, n). Bad input
+// ends here, never upstream.
 import type { IncomingMessage } from "node:http";
+import { decodeBody, requestEncodings } from "./decodeBody.js";
 import { ProxyError } from "./errors.js";
+import { nestsDeeperThan } from "./jsonDepth.js";
+import { validateCallFields, type CallRequest } from "./validateRequest.js";
 
-export interface CallRequest {
-  /** Models the call may be served by: `model` plus OpenRouter's `models` fallback list. */
-  models: string[];
-  model: string | null;
-  stream: boolean;
-  maxTokens: number | null;
-  /** The parsed body, for the fields the hold's bound reads (requestBound.ts). */
-  fields: Record<string, unknown>;
+export type { CallRequest } from "./validateRequest.js";
+
+/**
+ * Deepest nesting of arrays/objects a body may have. Real requests stay far below it (a tool's
+ * JSON schema adds a level or two per property); V8 parses deeper text, but recursive code after
+ * it (ours, a serializer, the upstream's parser) may not.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/**
+ * Reads the whole body, at most `maxBytes` as sent and, when it has a Content-Encoding (gzip,
+ * deflate, br), at most `maxBytes` once decoded; returns the decoded bytes. Errors:
+ * BODY_TOO_LARGE (413), UNSUPPORTED_ENCODING (415), BAD_ENCODING (400).
+ */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const codings = requestEncodings(req.headers["content-encoding"]);
+  const raw = await readRaw(req, maxBytes);
+  return codings.length === 0 ? raw : decodeBody(raw, codings, maxBytes);
 }
 
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? 0);
   // The rest of an oversized body is never read: the answer closes the connection.
   const tooLarge = () => new ProxyError("BODY_TOO_LARGE", `Request body exceeds ${maxBytes} bytes.`, { connection: "close" });
@@ -37,11 +51,17 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
 }
 
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
-const COMPLETION_BOUND_FIELDS = ["max_tokens", "max_completion_tokens"] as const;
 
-export function parseCallRequest(req: IncomingMessage, body: Buffer): CallRequest {
+/**
+ * Parses a call body for `path` (e.g. /v1/chat/completions) and validates the fields the proxy
+ * uses (see validateRequest.ts). Errors: BAD_CONTENT_TYPE, JSON_TOO_DEEP, BAD_JSON, BAD_REQUEST (400).
+ */
+export function parseCallRequest(req: IncomingMessage, body: Buffer, path: string): CallRequest {
   const type = req.headers["content-type"] ?? "";
   if (!JSON_CONTENT_TYPE.test(type)) throw new ProxyError("BAD_CONTENT_TYPE");
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw new ProxyError("JSON_TOO_DEEP", `Request body nests arrays/objects more than ${MAX_JSON_DEPTH} deep.`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(body.toString("utf8"));
@@ -51,37 +71,5 @@ export function parseCallRequest(req: IncomingMessage, body: Buffer): CallReques
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new ProxyError("BAD_REQUEST", "Request body must be a JSON object.");
   }
-  const fields = json as Record<string, unknown>;
-  const model = fields.model;
-  if (model !== undefined && (typeof model !== "string" || model.length === 0)) {
-    throw new ProxyError("BAD_REQUEST", "'model' must be a non-empty string.");
-  }
-  const fallbacks = fields.models;
-  if (fallbacks !== undefined && (!Array.isArray(fallbacks) || !fallbacks.every((m) => typeof m === "string" && m))) {
-    throw new ProxyError("BAD_REQUEST", "'models' must be an array of model ids.");
-  }
-  const models = [...new Set([...(typeof model === "string" ? [model] : []), ...((fallbacks as string[] | undefined) ?? [])])];
-  if (models.length === 0) throw new ProxyError("BAD_REQUEST", "'model' is required.");
-  const stream = fields.stream;
-  if (stream !== undefined && typeof stream !== "boolean") throw new ProxyError("BAD_REQUEST", "'stream' must be a boolean.");
-  return { models, model: (model as string | undefined) ?? null, stream: stream === true, maxTokens: maxTokensOf(fields), fields };
-}
-
-/**
- * The completion bound the caller set. With both fields given the larger one counts (an upstream
- * may honour either), and 0 counts as unset (some providers read it so): the hold must be an
- * upper bound whatever the upstream does.
- */
-function maxTokensOf(fields: Record<string, unknown>): number | null {
-  let largest: number | null = null;
-  for (const name of COMPLETION_BOUND_FIELDS) {
-    const v = fields[name];
-    if (v === undefined || v === null) continue;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
-      throw new ProxyError("BAD_REQUEST", `'${name}' must be a non-negative integer.`);
-    }
-    if (v === 0) return null;
-    largest = largest === null ? v : Math.max(largest, v);
-  }
-  return largest;
+  return validateCallFields(json as Record<string, unknown>, path);
 }

@@ -7,12 +7,10 @@ const IMAGE_PART_TYPES = new Set(["image_url", "input_image", "image"]);
 
 export function requestBoundOf(request: CallRequest, bodyBytes: number, embedding: boolean): RequestBound {
   const { fields } = request;
-  const n = fields.n;
   return {
     bodyBytes,
     maxTokens: request.maxTokens,
-    // `n` is validated before this (readRequest); anything else counts as one choice.
-    n: typeof n === "number" && Number.isSafeInteger(n) && n >= 1 ? n : 1,
+    n: request.n,
     images: countImages(fields.messages) + countImages(fields.input),
     webSearch: searchesTheWeb(fields, request.models),
     embedding,

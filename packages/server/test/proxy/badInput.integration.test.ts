@@ -2,6 +2,7 @@
 // forwarded (the sandbox's audit log stays empty) and never charged.
 import assert from "node:assert/strict";
 import net from "node:net";
+import { gzipSync } from "node:zlib";
 import { after, before, describe, it } from "node:test";
 import { getBalance } from "../../src/ledger/accounts.js";
 import { storeKinds } from "../support/stores.js";
@@ -12,6 +13,8 @@ type KeyKind = "good" | "none" | "unknown" | "disabled" | "expired" | "other-int
 interface Case {
   name: string;
   status: number;
+  /** What the error message must say (the body is always OpenRouter's error shape). */
+  message?: RegExp;
   path?: string;
   method?: string;
   key?: KeyKind;
@@ -20,16 +23,51 @@ interface Case {
   rawTarget?: string;
 }
 
-const chat = JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], max_tokens: 5 });
+const MODEL = "openai/gpt-4o-mini";
+/** Room for 100,000 nested arrays (200 KB), so the depth rule, not the size limit, refuses them. */
+const MAX_BODY_BYTES = 262_144;
+const chatBody = { model: MODEL, messages: [{ role: "user", content: "hi" }], max_tokens: 5 };
+const chat = JSON.stringify(chatBody);
+/** A valid chat body with `extra` fields added (or, with undefined, removed). */
+const chatWith = (extra: Record<string, unknown>) => JSON.stringify({ ...chatBody, ...extra });
+const nestedArrays = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
+/** `copies` gzip members of 1 MiB of zeros each: ~1 KB apiece, `copies` MiB once decoded. */
+const gzipBomb = (copies: number) => Buffer.concat(Array.from({ length: copies }, () => gzipSync(Buffer.alloc(1 << 20))));
 
 const cases: Case[] = [
   { name: "malformed JSON", status: 400, body: "{not json" },
   { name: "non-JSON content type", status: 400, headers: { "content-type": "text/plain" } },
   { name: "JSON array body", status: 400, body: "[1,2]" },
-  { name: "missing model", status: 400, body: JSON.stringify({ messages: [] }) },
-  { name: "negative max_tokens", status: 400, body: JSON.stringify({ model: "openai/gpt-4o-mini", messages: [], max_tokens: -1 }) },
-  { name: "unknown model", status: 400, body: JSON.stringify({ model: "nobody/nothing", messages: [] }) },
-  { name: "body over the limit", status: 413, body: Buffer.alloc(70_000, 0x61) },
+  { name: "missing model", status: 400, message: /'model' is required/, body: chatWith({ model: undefined }) },
+  { name: "empty model", status: 400, message: /'model' must be a model id/, body: chatWith({ model: "" }) },
+  { name: "model with a space", status: 400, message: /'model' must be a model id/, body: chatWith({ model: "openai/gpt-4o mini" }) },
+  { name: "model that is not a string", status: 400, message: /'model' must be a model id/, body: chatWith({ model: 42 }) },
+  { name: "models that is not an array of ids", status: 400, message: /'models' must be an array of model ids/, body: chatWith({ models: [MODEL, 7] }) },
+  { name: "unknown model", status: 400, message: /'nobody\/nothing' is not a valid model ID/, body: chatWith({ model: "nobody/nothing" }) },
+  { name: "negative max_tokens", status: 400, message: /'max_tokens' must be a positive integer/, body: chatWith({ max_tokens: -1 }) },
+  { name: "max_tokens 0 (OpenRouter's minimum is 1)", status: 400, message: /'max_tokens' must be a positive integer/, body: chatWith({ max_tokens: 0 }) },
+  { name: "fractional max_completion_tokens", status: 400, message: /'max_completion_tokens' must be a positive integer/, body: chatWith({ max_completion_tokens: 2.5 }) },
+  { name: "max_completion_tokens as a string", status: 400, message: /'max_completion_tokens' must be a positive integer/, body: chatWith({ max_completion_tokens: "5" }) },
+  { name: "n: -1", status: 400, message: /'n' must be a positive integer/, body: chatWith({ n: -1 }) },
+  { name: "n: 0", status: 400, message: /'n' must be a positive integer/, body: chatWith({ n: 0 }) },
+  { name: "n as a string", status: 400, message: /'n' must be a positive integer/, body: chatWith({ n: "2" }) },
+  { name: "stream as a string", status: 400, message: /'stream' must be a boolean/, body: chatWith({ stream: "yes" }) },
+  { name: "no messages", status: 400, message: /'messages' is required/, body: chatWith({ messages: undefined }) },
+  { name: "empty messages", status: 400, message: /'messages' is required/, body: chatWith({ messages: [] }) },
+  { name: "messages as a string", status: 400, message: /'messages' is required/, body: chatWith({ messages: "hi" }) },
+  { name: "a message that is a number", status: 400, message: /'messages\[1\]' must be an object with a string 'role'/, body: chatWith({ messages: [{ role: "user", content: "hi" }, 42] }) },
+  { name: "a message without a role", status: 400, message: /'messages\[0\]' must be an object with a string 'role'/, body: chatWith({ messages: [{ content: "hi" }] }) },
+  { name: "completions without a prompt", status: 400, message: /'prompt' is required/, path: "/v1/completions", body: JSON.stringify({ model: MODEL }) },
+  { name: "embeddings with an empty input list", status: 400, message: /'input' is required/, path: "/v1/embeddings", body: JSON.stringify({ model: "openai/text-embedding-3-small", input: [] }) },
+  { name: "100,000 nested arrays in messages", status: 400, message: /nests arrays\/objects more than 128 deep/, body: `{"model":"${MODEL}","messages":${nestedArrays(100_000)}}` },
+  { name: "129 nested objects in a message", status: 400, message: /more than 128 deep/, body: `{"model":"${MODEL}","messages":[{"role":"user","content":"hi","x":${'{"a":'.repeat(126)}1${"}".repeat(126)}}]}` },
+  { name: "Content-Encoding: zstd (unsupported)", status: 415, message: /Content-Encoding 'zstd' is not supported/, headers: { "content-encoding": "zstd" }, body: chat },
+  { name: "Content-Encoding: gzip on a plain JSON body", status: 400, message: /not valid gzip data/, headers: { "content-encoding": "gzip" }, body: chat },
+  { name: "Content-Encoding: deflate on a plain JSON body", status: 400, message: /not valid deflate data/, headers: { "content-encoding": "deflate" }, body: chat },
+  { name: "Content-Encoding: br on a plain JSON body", status: 400, message: /not valid br data/, headers: { "content-encoding": "br" }, body: chat },
+  { name: "gzip that stops halfway", status: 400, message: /not valid gzip data/, headers: { "content-encoding": "gzip" }, body: gzipSync(chat).subarray(0, 20) },
+  { name: "gzip bomb (50 KB that decode to 50 MiB)", status: 413, message: /exceeds 262144 bytes once decoded/, headers: { "content-encoding": "gzip" }, body: gzipBomb(50) },
+  { name: "body over the limit", status: 413, body: Buffer.alloc(MAX_BODY_BYTES + 1, 0x61) },
   { name: "missing key", status: 401, key: "none" },
   { name: "unknown key", status: 401, key: "unknown" },
   { name: "revoked (disabled) key", status: 401, key: "disabled" },
@@ -79,7 +117,7 @@ for (const { kind, skip } of storeKinds) {
     let tenant: string;
     const keys: Partial<Record<KeyKind, string>> = {};
     before(async () => {
-      world = await startWorld(kind, { server: { maxBodyBytes: 65_536 } });
+      world = await startWorld(kind, { server: { maxBodyBytes: MAX_BODY_BYTES } });
       tenant = await world.createTenant("5");
       keys.good = (await world.createKey(tenant)).plaintext;
       keys.disabled = (await world.createKey(tenant, { disabled: true })).plaintext;
@@ -113,6 +151,7 @@ for (const { kind, skip } of storeKinds) {
         const body = JSON.parse(text) as { error: { code: number; message: string } };
         assert.equal(body.error.code, c.status);
         assert.ok(body.error.message.length > 0);
+        if (c.message) assert.match(body.error.message, c.message);
         await assertNothingHappened();
       });
     }

@@ -274,7 +274,7 @@ for (const { kind, skip } of storeKinds) {
         assert.equal(res.status, Number(fault));
       }
       faultAll(null);
-      assert.equal((await post("upstream 400 (empty messages)", "/chat/completions", { model: "openai/gpt-4o-mini", messages: [] })).status, 400);
+      assert.equal((await post("upstream 400 (unknown role)", "/chat/completions", { model: "openai/gpt-4o-mini", messages: [{ role: "wizard", content: "hi" }] })).status, 400);
       assert.equal((await post("upstream 400 (wrong endpoint)", "/embeddings", { model: "openai/gpt-4o-mini", input: "x" })).status, 400);
 
       faultAll("stream-error=3");

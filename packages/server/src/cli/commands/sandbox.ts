@@ -3,6 +3,7 @@ import { runSandboxCli, SandboxArgsError } from "@vendo/sandbox";
 import type { Command } from "commander";
 import { CliError } from "../cliError.js";
 import type { CliContext } from "../context.js";
+import { closeWhenOutputCloses } from "../shutdown.js";
 
 export function registerSandbox(program: Command, cli: CliContext): void {
   program
@@ -13,7 +14,9 @@ export function registerSandbox(program: Command, cli: CliContext): void {
     .allowUnknownOption()
     .action(async (args: string[]) => {
       try {
-        await runSandboxCli(args, { out: (l) => cli.out.line(l), err: (l) => cli.out.error(l) });
+        const sandbox = await runSandboxCli(args, { out: (l) => cli.out.line(l), err: (l) => cli.out.error(l) });
+        // The sandbox closes itself on SIGINT/SIGTERM; this adds the closed output pipe.
+        if (sandbox) closeWhenOutputCloses(() => sandbox.close());
       } catch (err) {
         if (err instanceof SandboxArgsError) throw new CliError(`vendo sandbox: ${err.message} (see vendo sandbox --help)`);
         throw err;
