@@ -7,6 +7,7 @@ import { usdNumberToExact } from "../ledger/money.js";
 import { createReconciler, type GenerationFacts } from "../ledger/reconcile.js";
 import { newTimeOrderedId } from "../security/apiKeys.js";
 import { accountEndpointFor, createAccountEndpoints } from "./accountEndpoints.js";
+import { createCors } from "./cors.js";
 import { createCredentialPool } from "./credentialPool.js";
 import { ProxyError, sendError, sendJson } from "./errors.js";
 import { createKeyCache } from "./keyCache.js";
@@ -43,6 +44,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   const priceBook = createPriceBook(upstream, ctx.upstreamUrl);
   const ledger = createLedger(store, ctx.instanceId, logger);
   const rateLimiter = createRateLimiter();
+  const cors = createCors(store);
   const inFlight = new Set<string>();
   let markups = new Map<string, bigint>();
   const markupBps = (slug: string) => markups.get(slug) ?? 0n;
@@ -119,13 +121,21 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     const { integration, path } = target;
     if (!integration) throw new ProxyError("NOT_FOUND", "Unknown integration.");
     const method = req.method ?? "GET";
+    if (method === "OPTIONS") {
+      const routeExists = (m: string) => accountEndpointFor(integration, m, path) !== null || integration.proxy.paths.some((p) => p.path === path && p.method === m);
+      return cors.preflight(req, res, integration, routeExists, requestId);
+    }
     const endpoint = accountEndpointFor(integration, method, path);
     const forwardable = integration.proxy.paths.find((p) => p.path === path && p.method === method);
     if (!endpoint && !forwardable) throw new ProxyError("NOT_FOUND", `No route ${method} ${path}.`);
-    if (endpoint === "models") return sendJson(res, 200, await accounts.models(integration), requestId);
+    if (endpoint === "models") {
+      await cors.allowPublic(req, res, integration);
+      return sendJson(res, 200, await accounts.models(integration), requestId);
+    }
 
     const now = Date.now();
     const key = await keys.authenticate(req, integration.slug, now);
+    cors.allowKey(req, res, key);
     if (key.rpm !== null) {
       const wait = rateLimiter.take(key.id, key.rpm, now);
       if (wait > 0) throw new ProxyError("RATE_LIMITED", undefined, { "retry-after": String(wait) });

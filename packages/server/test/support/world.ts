@@ -36,6 +36,7 @@ export interface KeyOptions {
   limitReset?: LimitReset;
   rpm?: number | null;
   models?: string[] | null;
+  allowedOrigins?: string[] | null;
   expiresAt?: number | null;
   disabled?: boolean;
 }
@@ -120,6 +121,7 @@ export async function startWorld(
           limit_reset: o.limitReset ?? "none",
           rpm: o.rpm == null ? null : BigInt(o.rpm),
           models: o.models ? JSON.stringify(o.models) : null,
+          allowed_origins: o.allowedOrigins ? JSON.stringify(o.allowedOrigins) : null,
           expires_at: o.expiresAt == null ? null : BigInt(o.expiresAt),
           disabled_at: o.disabled ? t : null,
           deleted_at: null,
