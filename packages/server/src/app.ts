@@ -20,6 +20,8 @@ export interface VendoServer {
   settled(): Promise<void>;
   /** Ends orphaned holds now instead of at the next periodic pass. */
   reconcile(): Promise<{ settled: number; released: number }>;
+  /** Makes the proxy see control-API changes (pool, keys, markup) now rather than within a second. */
+  syncProxy(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
     store,
     settled: () => proxy.settled(),
     reconcile: () => proxy.reconcile(),
+    syncProxy: () => proxy.sync(),
     close: () =>
       (closing ??= (async () => {
         await closeHttpServer(server, config.shutdownGraceMs);

@@ -17,6 +17,7 @@ import { proxyMetrics } from "./metrics.js";
 import { createPriceBook } from "./priceBook.js";
 import { createRateLimiter } from "./rateLimiter.js";
 import { createRouter, type ProxyRoute } from "./router.js";
+import { upstreamExtensions } from "./sandboxUpstream.js";
 import { createUpstream } from "./upstream.js";
 
 export type { ProxyRoute } from "./router.js";
@@ -29,6 +30,8 @@ export interface Proxy {
   settled(): Promise<void>;
   /** Ends orphaned holds now (also runs on start and periodically). */
   reconcile(): Promise<{ settled: number; released: number }>;
+  /** Picks up control-API changes (keys, pool, markup) now instead of at the next sync. */
+  sync(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,7 +44,8 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   const keys = createKeyCache(store, ctx.secrets);
   const pool = createCredentialPool(store, ctx.secrets);
   const upstream = createUpstream(pool, { connectionsPerOrigin: ctx.config.upstreamConnections });
-  const priceBook = createPriceBook(upstream, ctx.upstreamUrl);
+  const extensions = await upstreamExtensions(ctx.catalog, ctx.config);
+  const priceBook = extensions.priceBook(createPriceBook(upstream, ctx.upstreamUrl));
   const ledger = createLedger(store, ctx.instanceId, logger);
   const rateLimiter = createRateLimiter();
   const cors = createCors(store);
@@ -104,7 +108,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   for (const t of timers) t.unref();
   await reconciler.reconcile().catch((e: Error) => logger.error({ err: e.message }, "start-up reconcile failed"));
 
-  const route = createRouter(ctx.catalog, ctx.config.proxyDomain);
+  const route = createRouter(extensions.catalog, [ctx.config.proxyDomain, ctx.config.devProxyDomain]);
   const callDeps: MeteredCallDeps = {
     ledger,
     upstream,
@@ -155,6 +159,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
       await ledger.flush();
     },
     reconcile: () => reconciler.reconcile(),
+    sync,
     handle(req, res, target) {
       const requestId = newTimeOrderedId("req");
       const slug = target.integration?.slug ?? "unknown";
