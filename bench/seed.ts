@@ -77,6 +77,7 @@ export async function seedVendo(input: SeedInput): Promise<Seeded> {
           limit_reset: "none",
           rpm: null,
           models: null,
+          allowed_origins: null,
           expires_at: null,
           disabled_at: null,
           deleted_at: null,

@@ -1,7 +1,7 @@
 export { CatalogError, type CatalogErrorCode } from "./errors.js";
 export { loadCatalog, loadIntegrationFile, catalogDir } from "./load.js";
 export { IntegrationSchema, integrationJsonSchema } from "./schema.js";
-export type { Integration, IntegrationInput, Profile, EnvVar, Metering } from "./schema.js";
+export type { Integration, IntegrationInput, Profile, EnvVar, Metering, ClientNote } from "./schema.js";
 export { catalog, getIntegration } from "./catalog.js";
 export {
   defaultProfile,
@@ -13,5 +13,6 @@ export {
 } from "./integration.js";
 export { renderIntegrationDoc, DEFAULT_DOMAIN, type RenderDocOptions } from "./docs/renderIntegrationDoc.js";
 export { renderDocsCommand } from "./docs/renderDocsCommand.js";
+export { clientHints, clientNotes, CLIENTS_HEADING } from "./docs/clientNotes.js";
 export { resolveConnectionEnvVars } from "../lib/resolveConnectionEnvVars.js";
 export type { ConnectionRecord, DeploymentContext, ResolvedEnvVar } from "../lib/resolveConnectionEnvVars.js";

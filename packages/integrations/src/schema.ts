@@ -28,6 +28,17 @@ export const EnvVarSchema = z.strictObject({
   description: z.string().min(1),
 });
 
+/** A client library that needs more than the injected env vars, with the form that works. */
+export const ClientNoteSchema = z.strictObject({
+  /** The package as its registry names it, e.g. `@openrouter/ai-sdk-provider`. */
+  package: z.string().min(1),
+  language: z.enum(["typescript", "python"]),
+  /** What goes wrong without the example's form, and what to do; one or two sentences. */
+  note: z.string().min(1),
+  /** The working form, line by line, reading only the injected env vars. */
+  example: z.array(z.string()).min(1),
+});
+
 export const MeteringSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("per_token"), usage: z.literal("openai_body") }),
   z.strictObject({ kind: z.literal("per_call"), priceUsd: usdDecimal }),
@@ -61,6 +72,8 @@ export const IntegrationSchema = z.strictObject({
   }),
   profiles: z.array(ProfileSchema).min(1),
   envVars: z.array(EnvVarSchema).min(1),
+  /** Clients that do not pick the injected env vars up by themselves: the docs page and `vendo run` show each. */
+  clients: z.array(ClientNoteSchema).default([]),
   metering: MeteringSchema,
 });
 
@@ -69,6 +82,7 @@ export type IntegrationInput = z.input<typeof IntegrationSchema>;
 export type Profile = z.output<typeof ProfileSchema>;
 export type EnvVar = z.output<typeof EnvVarSchema>;
 export type Metering = z.output<typeof MeteringSchema>;
+export type ClientNote = z.output<typeof ClientNoteSchema>;
 
 export function integrationJsonSchema(): unknown {
   return z.toJSONSchema(IntegrationSchema, { io: "input" });

@@ -103,6 +103,16 @@ describe("renderIntegrationDoc options and other integrations", () => {
     assert.match(weather, /Vendo writes `WEATHERLY_KEY`/);
   });
 
+  it("renders the catalog's clients that need the base URL, and no such section without any", () => {
+    const body = section(page, "Clients that need the base URL");
+    assert.match(body, /^### `@openrouter\/ai-sdk-provider` \(TypeScript\)$/m);
+    const [example] = codeBlocks(body);
+    assert.equal(example, openrouter.clients[0]?.example.join("\n"));
+    assert.match(example ?? "", /createOpenRouter\(\{ baseURL: process\.env\.OPENROUTER_BASE_URL \}\)/);
+    const weather = renderIntegrationDoc(loadIntegrationFile(fileURLToPath(weatherFixture)));
+    assert.doesNotMatch(weather, /Clients that need the base URL/);
+  });
+
   it("lists several profiles comma-separated and keeps a pipe inside a cell", () => {
     const twoProfiles = {
       ...openrouter,

@@ -74,11 +74,20 @@ export function parseFault(spec: string): SandboxFault {
   return fault;
 }
 
+/** The request headers the sandbox reads faults from; a proxy in front of it (`vendo dev`) passes them on. */
+export const SANDBOX_REQUEST_HEADERS = ["x-sandbox-fault", "x-sandbox-completion-tokens"] as const;
+
+/** The model id without its `~directive` suffix: what the call is priced as. */
+export function modelWithoutFault(model: string): string {
+  const tilde = model.indexOf("~");
+  return tilde < 0 ? model : model.slice(0, tilde);
+}
+
 /** Splits `model~dir~dir` into the model id and its fault (undefined when there is no "~"). */
 export function splitModelFault(model: string): { model: string; fault: SandboxFault | undefined } {
   const tilde = model.indexOf("~");
   if (tilde < 0) return { model, fault: undefined };
-  return { model: model.slice(0, tilde), fault: parseFault(model.slice(tilde + 1)) };
+  return { model: modelWithoutFault(model), fault: parseFault(model.slice(tilde + 1)) };
 }
 
 /** Field-by-field merge; fields of later faults win. `times` is not carried over. */

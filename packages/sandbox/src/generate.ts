@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AuditLog, CallStatus } from "./audit.ts";
 import { Call, type GenerationIds } from "./call.ts";
-import { FaultSyntaxError, mergeFaults, parseFault, splitModelFault, type SandboxFault } from "./faults.ts";
+import { FaultSyntaxError, mergeFaults, parseFault, SANDBOX_REQUEST_HEADERS, splitModelFault, type SandboxFault } from "./faults.ts";
 import type { KeyRegistry } from "./keys.ts";
 import { findModel, type ModelKind, type SandboxModel } from "./models.ts";
 import { BodyTooLargeError, errorMessage, readBody, sendError } from "./respond.ts";
@@ -86,8 +86,9 @@ async function parseRequest(endpoint: Endpoint, req: IncomingMessage, call: Call
     if (request.promptTokens > model.contextLength) {
       return { status: 400, message: `This endpoint's maximum context length is ${model.contextLength} tokens. However, you requested about ${request.promptTokens} tokens.` };
     }
-    const faultHeader = header(req, "x-sandbox-fault");
-    const tokensHeader = header(req, "x-sandbox-completion-tokens");
+    const [faultName, tokensName] = SANDBOX_REQUEST_HEADERS;
+    const faultHeader = header(req, faultName);
+    const tokensHeader = header(req, tokensName);
     const fault = mergeFaults(
       call.key?.takeFault(),
       split.fault,

@@ -17,7 +17,7 @@ export {
   type CompletionPlan,
   type CompletionPlanInput,
 } from "./tokens.ts";
-export { parseFault, splitModelFault, mergeFaults, describeFault, FaultSyntaxError, type SandboxFault, type InterruptKind } from "./faults.ts";
+export { parseFault, splitModelFault, modelWithoutFault, SANDBOX_REQUEST_HEADERS, mergeFaults, describeFault, FaultSyntaxError, type SandboxFault, type InterruptKind } from "./faults.ts";
 export { DEFAULT_SANDBOX_KEY, type SandboxKeyConfig, type LimitReset } from "./keys.ts";
 export { auditJson, type SandboxCall, type SandboxTotals, type SandboxTotalsReport, type CallStatus, type CallFilter } from "./audit.ts";
 export { meter, type Metered } from "./usage.ts";

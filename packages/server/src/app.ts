@@ -28,6 +28,8 @@ export interface VendoServer {
   reconcileUpstream(options?: { dryRun?: boolean }): Promise<CredentialReconciliation[]>;
   /** Resolves when start-up work in the background (reaping, rebuilding call records) is done. */
   started: Promise<void>;
+  /** Makes the proxy see control-API changes (pool, keys, markup) now rather than within a second. */
+  syncProxy(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,6 +100,7 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
     reap: () => proxy.reap(),
     reconcileUpstream: (options) => proxy.reconcileUpstream(options),
     started: proxy.started,
+    syncProxy: () => proxy.sync(),
     close: () =>
       (closing ??= (async () => {
         await closeHttpServer(server, config.shutdownGraceMs);

@@ -22,6 +22,17 @@ export interface ServerOptions {
   secretKey?: string;
   /** Upstream base URLs by integration slug, replacing the catalog's (e.g. a sandbox). */
   upstreams?: Record<string, string>;
+  /**
+   * The overridden upstreams are Vendo's sandbox on this machine (set by `vendo dev` when it starts
+   * one): its `x-sandbox-*` headers and `~fault` model suffixes pass through the proxy. Only the
+   * integrations in `upstreams` get it, and each must be on loopback, so a real upstream never does.
+   */
+  sandboxUpstream?: boolean;
+  /**
+   * Also route `<slug>-proxy.<domain>` by Host, in plain HTTP on this server's port, without
+   * changing the proxy URLs given to deployments (`vendo dev` uses `localhost`).
+   */
+  devProxyDomain?: string;
   /** How long a hold may stay open before the reconciler ends it. */
   holdTimeoutMs?: number;
   /** Completion tokens assumed for a hold when a request gives no max_tokens. */
@@ -56,6 +67,8 @@ export interface ServerConfig {
   adminToken: string | null;
   secretKey: Buffer;
   upstreams: Record<string, string>;
+  sandboxUpstream: boolean;
+  devProxyDomain: string | null;
   holdTimeoutMs: number;
   defaultCompletionCap: number;
   maxBodyBytes: number;
@@ -92,6 +105,8 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     adminToken: options.adminToken ?? env.VENDO_ADMIN_TOKEN ?? null,
     secretKey: loadSecretKey(options.secretKey ?? env.VENDO_SECRET_KEY, join(dataDir, "secret.key")),
     upstreams: options.upstreams ?? upstreamOverridesFromEnv(env, catalog),
+    sandboxUpstream: sandboxUpstream(options),
+    devProxyDomain: options.devProxyDomain ?? null,
     holdTimeoutMs: options.holdTimeoutMs ?? 10 * 60_000,
     defaultCompletionCap: options.defaultCompletionCap ?? 4096,
     maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
@@ -104,6 +119,21 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     logLevel: options.logLevel ?? env.VENDO_LOG_LEVEL ?? "info",
     logStream: options.logStream,
   };
+}
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** The sandbox flag, refused unless every overridden upstream is on this machine. */
+function sandboxUpstream(options: ServerOptions): boolean {
+  if (!options.sandboxUpstream) return false;
+  const upstreams = Object.entries(options.upstreams ?? {});
+  if (upstreams.length === 0) throw new Error("sandboxUpstream needs the sandbox's base URL in upstreams.");
+  for (const [slug, url] of upstreams) {
+    if (!LOOPBACK_HOSTS.has(new URL(url).hostname)) {
+      throw new Error(`sandboxUpstream is for a sandbox on this machine; the ${slug} upstream ${new URL(url).host} is not on loopback.`);
+    }
+  }
+  return true;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -1,6 +1,7 @@
 // An integration's docs page, rendered from its catalog entry alone (DESIGN §2).
 import { proxyHost, tokenEnvVar } from "../integration.js";
 import type { Integration } from "../schema.js";
+import { clientNotes, CLIENTS_HEADING } from "./clientNotes.js";
 import { code } from "./markdown.js";
 import { quickstart } from "./quickstart.js";
 import { authModesTable, envVarsTable } from "./tables.js";
@@ -40,6 +41,7 @@ export function renderIntegrationDoc(integration: Integration, { domain = DEFAUL
     `https://${proxyHost(integration, domain)}`,
     `Point the official ${name} SDK at this base URL; Vendo authenticates, meters per call, and forwards upstream. ` +
       "Your code never sees the upstream credential.",
+    ...clientSection(integration),
     "## Quickstart",
     quickstart(integration),
     "## Two modes",
@@ -48,4 +50,9 @@ export function renderIntegrationDoc(integration: Integration, { domain = DEFAUL
       `${code("vendo.token(slug)")} and ${code("vendo.baseUrl(slug)")}.`,
   ];
   return sections.join("\n\n") + "\n";
+}
+
+function clientSection(integration: Integration): string[] {
+  const body = clientNotes(integration);
+  return body === null ? [] : [`## ${CLIENTS_HEADING}`, body];
 }

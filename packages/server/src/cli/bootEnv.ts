@@ -7,16 +7,22 @@ import type { ControlClient } from "./client.js";
 
 export const CALLER_CREDENTIAL_VARS = ["VENDO_ADMIN_TOKEN", "VENDO_MANAGEMENT_KEY"] as const;
 
-export async function deploymentBootEnv(client: ControlClient, deploymentId: string, deploymentToken: string | undefined): Promise<Record<string, string>> {
+/** The boot env, and the integrations it carries variables of (their slugs). */
+export async function deploymentBootEnv(
+  client: ControlClient,
+  deploymentId: string,
+  deploymentToken: string | undefined,
+): Promise<{ env: Record<string, string>; integrations: string[] }> {
   const { data } = await client.call(endpoints.getDeploymentEnv, { params: { id: deploymentId }, query: { reveal: "true" } });
   const token = deploymentToken ?? (await client.call(endpoints.getDeploymentToken, { params: { id: deploymentId } })).token;
-  return {
+  const env = {
     ...Object.fromEntries(data.map((v) => [v.name, v.value])),
     VENDO_MODE: "vendo",
     VENDO_DEPLOYMENT_ID: deploymentId,
     VENDO_API_URL: client.apiUrl,
     VENDO_DEPLOYMENT_TOKEN: token,
   };
+  return { env, integrations: [...new Set(data.map((v) => v.integration))] };
 }
 
 export function childEnv(parent: NodeJS.ProcessEnv, injected: Record<string, string>): NodeJS.ProcessEnv {

@@ -18,6 +18,7 @@ const proxyErrors = {
   WRONG_INTEGRATION: { status: 403, message: "This key is not valid for this integration." },
   MODEL_NOT_ALLOWED: { status: 403, message: "This key may not use that model." },
   TENANT_SUSPENDED: { status: 403, message: "This account is suspended." },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: "No key allows calls from this origin; add it to the key's allowed origins." },
   NOT_FOUND: { status: 404, message: "Not found." },
   BODY_TOO_LARGE: { status: 413, message: "Request body too large." },
   UNSUPPORTED_ENCODING: { status: 415, message: "Unsupported Content-Encoding: use gzip, deflate or br." },

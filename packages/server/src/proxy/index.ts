@@ -8,6 +8,7 @@ import { createReaper, type ReapReport } from "../ledger/reaper.js";
 import { establishBaselines, reconcileWithUpstream, type CredentialReconciliation } from "../ledger/reconciliation.js";
 import { newTimeOrderedId } from "../security/apiKeys.js";
 import { accountEndpointFor, createAccountEndpoints } from "./accountEndpoints.js";
+import { createCors } from "./cors.js";
 import { createCredentialPool } from "./credentialPool.js";
 import { ProxyError, sendError, sendJson } from "./errors.js";
 import { createKeyCache } from "./keyCache.js";
@@ -16,6 +17,7 @@ import { proxyMetrics } from "./metrics.js";
 import { createPriceBook } from "./priceBook.js";
 import { createRateLimiter } from "./rateLimiter.js";
 import { createRouter, type ProxyRoute } from "./router.js";
+import { upstreamExtensions } from "./sandboxUpstream.js";
 import { createUpstream } from "./upstream.js";
 import { createUpstreamRecords } from "./upstreamRecords.js";
 
@@ -33,6 +35,8 @@ export interface Proxy {
   reconcileUpstream(options?: { dryRun?: boolean }): Promise<CredentialReconciliation[]>;
   /** Resolves when the start-up work (reaping, rebuilding lost call records) is done. */
   started: Promise<void>;
+  /** Picks up control-API changes (keys, pool, markup) now instead of at the next sync. */
+  sync(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,12 +57,14 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     headersTimeoutMs: ctx.config.upstreamTimeoutMs,
     bodyTimeoutMs: ctx.config.upstreamTimeoutMs,
   });
-  const priceBook = createPriceBook(upstream, ctx.upstreamUrl);
+  const extensions = await upstreamExtensions(ctx.catalog, ctx.config);
+  const priceBook = extensions.priceBook(createPriceBook(upstream, ctx.upstreamUrl));
   const ledger = createLedger(store, { instanceId: ctx.instanceId, instanceStaleMs: ctx.config.instanceStaleMs, logger });
   const calls = createCallRecorder(store, logger);
   const records = createUpstreamRecords({ upstream, pool, catalog: ctx.catalog, upstreamUrl: ctx.upstreamUrl });
   const reconciliationDeps = { store, logger, readUsage: records.readUsage };
   const rateLimiter = createRateLimiter();
+  const cors = createCors(store);
   const inFlight = new Set<string>();
   let markups = new Map<string, bigint>();
   const markupBps = (slug: string) => markups.get(slug) ?? 0n;
@@ -121,7 +127,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     await calls.flush();
   })();
 
-  const route = createRouter(ctx.catalog, ctx.config.proxyDomain);
+  const route = createRouter(extensions.catalog, [ctx.config.proxyDomain, ctx.config.devProxyDomain]);
   const callDeps: MeteredCallDeps = {
     ledger,
     upstream,
@@ -139,13 +145,21 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     const { integration, path } = target;
     if (!integration) throw new ProxyError("NOT_FOUND", "Unknown integration.");
     const method = req.method ?? "GET";
+    if (method === "OPTIONS") {
+      const routeExists = (m: string) => accountEndpointFor(integration, m, path) !== null || integration.proxy.paths.some((p) => p.path === path && p.method === m);
+      return cors.preflight(req, res, integration, routeExists, requestId);
+    }
     const endpoint = accountEndpointFor(integration, method, path);
     const forwardable = integration.proxy.paths.find((p) => p.path === path && p.method === method);
     if (!endpoint && !forwardable) throw new ProxyError("NOT_FOUND", `No route ${method} ${path}.`);
-    if (endpoint === "models") return sendJson(res, 200, await accounts.models(integration), requestId);
+    if (endpoint === "models") {
+      await cors.allowPublic(req, res, integration);
+      return sendJson(res, 200, await accounts.models(integration), requestId);
+    }
 
     const now = Date.now();
     const key = await keys.authenticate(req, integration.slug, now);
+    cors.allowKey(req, res, key);
     if (key.rpm !== null) {
       const wait = rateLimiter.take(key.id, key.rpm, now);
       if (wait > 0) throw new ProxyError("RATE_LIMITED", undefined, { "retry-after": String(wait) });
@@ -168,6 +182,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     reap: () => reaper.reap(),
     reconcileUpstream: (options) => reconcileWithUpstream(reconciliationDeps, options),
     started,
+    sync,
     handle(req, res, target) {
       const requestId = newTimeOrderedId("req");
       const slug = target.integration?.slug ?? "unknown";

@@ -17,6 +17,8 @@ export interface KeyRecord {
   limitReset: LimitReset;
   rpm: number | null;
   models: ReadonlySet<string> | null;
+  /** Web origins a browser may call with this key (CORS), "*" for any; null: none. */
+  allowedOrigins: ReadonlySet<string> | null;
   expiresAt: number | null;
   disabled: boolean;
   tenantSuspended: boolean;
@@ -49,6 +51,7 @@ export function createKeyCache(store: Store, secrets: SecretBox) {
         "k.limit_reset",
         "k.rpm",
         "k.models",
+        "k.allowed_origins",
         "k.expires_at",
         "k.disabled_at",
         "k.deleted_at",
@@ -68,6 +71,7 @@ export function createKeyCache(store: Store, secrets: SecretBox) {
       limitReset: row.limit_reset,
       rpm: row.rpm === null ? null : Number(row.rpm),
       models: row.models ? new Set(JSON.parse(row.models) as string[]) : null,
+      allowedOrigins: row.allowed_origins ? new Set(JSON.parse(row.allowed_origins) as string[]) : null,
       expiresAt: row.expires_at === null ? null : Number(row.expires_at),
       disabled: row.disabled_at !== null || row.deleted_at !== null,
       tenantSuspended: row.status !== "active",

@@ -15,6 +15,13 @@ const HOP_BY_HOP = new Set([
   "te",
   "trailer",
   "set-cookie",
+  // The proxy's CORS policy is its own (cors.ts): an upstream's `*` must never reach a browser.
+  "access-control-allow-origin",
+  "access-control-allow-credentials",
+  "access-control-allow-methods",
+  "access-control-allow-headers",
+  "access-control-expose-headers",
+  "access-control-max-age",
 ]);
 
 export interface RelayOutcome {

@@ -12,11 +12,13 @@ export interface ProxyRoute {
   query: string;
 }
 
-export function createRouter(catalog: ReadonlyMap<string, Integration>, proxyDomain: string | null) {
+/** `domains`: each one routes `<slug>-proxy.<domain>` (any port) by Host; null entries are skipped. */
+export function createRouter(catalog: ReadonlyMap<string, Integration>, domains: ReadonlyArray<string | null>) {
   const byHost = new Map<string, Integration>();
-  if (proxyDomain) {
+  for (const domain of domains) {
+    if (!domain) continue;
     for (const integration of catalog.values()) {
-      byHost.set(proxyHost(integration, proxyDomain).toLowerCase(), integration);
+      byHost.set(proxyHost(integration, domain).toLowerCase(), integration);
     }
   }
 

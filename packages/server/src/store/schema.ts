@@ -155,6 +155,8 @@ export interface ApiKeysTable {
   rpm: bigint | null;
   /** JSON array of allowed model ids; null allows all. */
   models: string | null;
+  /** JSON array of web origins the key may be used from in a browser (CORS), "*" for any; null allows none. */
+  allowed_origins: string | null;
   expires_at: bigint | null;
   disabled_at: bigint | null;
   deleted_at: bigint | null;

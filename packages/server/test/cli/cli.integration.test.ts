@@ -36,15 +36,27 @@ describeOnStores("vendo CLI management verbs", (h) => {
     const tenant = await json(["tenants", "create", "keyed-co"]);
     const created = await json(["keys", "create", "--tenant", tenant.id, "--name", "ci", "--limit", "2", "--limit-reset", "daily", "--rpm", "30", "--models", "a/b,c/d"]);
     assert.match(created.key, /^vendo_sk_/);
+    assert.equal(created.allowed_origins, null, "no browser origin by default");
+    const forBrowsers = await json(["keys", "create", "--tenant", tenant.id, "--name", "web", "--allowed-origins", "*"]);
+    assert.deepEqual(forBrowsers.allowed_origins, ["*"]);
     const listed = await vendo(["keys", "list", "--tenant", tenant.id, "--json"]);
     assert.ok(!listed.stdout.includes(created.key));
-    assert.deepEqual(JSON.parse(listed.stdout).map((k: { id: string }) => k.id), [created.id]);
+    assert.deepEqual(JSON.parse(listed.stdout).map((k: { id: string }) => k.id).sort(), [created.id, forBrowsers.id].sort());
     const table = await vendo(["keys", "list", "--tenant", tenant.id]);
     assert.match(table.stdout, /^ID\s+NAME\s+PREFIX/m);
     assert.ok(!table.stdout.includes(created.key));
 
     const updated = await json(["keys", "update", created.id, "--limit", "none", "--rpm", "none", "--models", "all"]);
     assert.deepEqual([updated.limit, updated.rpm, updated.models], [null, null, null]);
+    const browser = await json(["keys", "update", created.id, "--allowed-origins", "https://app.example.com,http://localhost:5173"]);
+    assert.deepEqual(browser.allowed_origins, ["https://app.example.com", "http://localhost:5173"]);
+    const shown = await vendo(["keys", "get", created.id]);
+    assert.match(shown.stdout, /allowed_origins\s+https:\/\/app\.example\.com,http:\/\/localhost:5173/);
+    const serverOnly = await json(["keys", "update", created.id, "--allowed-origins", "none"]);
+    assert.equal(serverOnly.allowed_origins, null);
+    const refused = await vendo(["keys", "update", created.id, "--allowed-origins", "https://app.example.com/path"]);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /allowed_origins/);
     const disabled = await vendo(["keys", "disable", created.id]);
     assert.equal(disabled.code, 0);
     assert.match(disabled.stdout, /is disabled/);

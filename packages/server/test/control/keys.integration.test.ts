@@ -83,6 +83,30 @@ describeOnStores("control API: keys", (h) => {
     );
   });
 
+  it("stores a key's allowed origins (none by default), changes and clears them", async () => {
+    const t = await h().tenant("browsers");
+    const plain = await h().call("POST", "/api/v1/keys", { as: t.key, body: { name: "server", integration: "openrouter" } });
+    assert.equal(plain.body.allowed_origins, null);
+    assert.equal((await row(plain.body.id)).allowed_origins, null);
+
+    const origins = ["https://app.example.com", "http://localhost:5173"];
+    const web = await h().call("POST", "/api/v1/keys", { as: t.key, body: { name: "web", integration: "openrouter", allowed_origins: origins } });
+    assert.equal(web.status, 201);
+    assert.deepEqual(web.body.allowed_origins, origins);
+    assert.deepEqual(JSON.parse((await row(web.body.id)).allowed_origins ?? "null"), origins);
+
+    const any = await h().call("PATCH", `/api/v1/keys/${web.body.id}`, { as: t.key, body: { allowed_origins: ["*"] } });
+    assert.deepEqual(any.body.allowed_origins, ["*"]);
+    const got = await h().call("GET", `/api/v1/keys/${web.body.id}`, { as: t.key });
+    assert.deepEqual(got.body.allowed_origins, ["*"]);
+    const cleared = await h().call("PATCH", `/api/v1/keys/${web.body.id}`, { as: t.key, body: { allowed_origins: null } });
+    assert.equal(cleared.body.allowed_origins, null);
+    assert.equal((await row(web.body.id)).allowed_origins, null);
+    const refused = await h().call("PATCH", `/api/v1/keys/${web.body.id}`, { as: t.key, body: { allowed_origins: ["https://app.example.com/"] } });
+    assert.equal(refused.status, 400);
+    assert.match(errorOf(refused).message, /body\.allowed_origins/);
+  });
+
   it("disables and deletes (soft) a key, touching updated_at; a deleted key cannot change", async () => {
     const t = await h().tenant("retiring");
     const created = await h().call("POST", "/api/v1/keys", { as: t.key, body: { name: "k", integration: "openrouter" } });
@@ -121,6 +145,15 @@ describeOnStores("control API: keys", (h) => {
       [{ name: "k", integration: "openrouter", rpm: 1.5 }, /body\.rpm/],
       [{ name: "k", integration: "openrouter", models: [] }, /body\.models/],
       [{ name: "k", integration: "openrouter", models: "a" }, /body\.models/],
+      [{ name: "k", integration: "openrouter", allowed_origins: [] }, /body\.allowed_origins.*at least one origin/],
+      [{ name: "k", integration: "openrouter", allowed_origins: "https://a.example" }, /body\.allowed_origins/],
+      [{ name: "k", integration: "openrouter", allowed_origins: ["https://a.example/"] }, /body\.allowed_origins/],
+      [{ name: "k", integration: "openrouter", allowed_origins: ["https://a.example/app"] }, /body\.allowed_origins/],
+      [{ name: "k", integration: "openrouter", allowed_origins: ["https://A.example"] }, /body\.allowed_origins/],
+      [{ name: "k", integration: "openrouter", allowed_origins: ["https://a.example:443"] }, /body\.allowed_origins/],
+      [{ name: "k", integration: "openrouter", allowed_origins: ["ftp://a.example"] }, /body\.allowed_origins/],
+      [{ name: "k", integration: "openrouter", allowed_origins: ["null"] }, /body\.allowed_origins/],
+      [{ name: "k", integration: "openrouter", allowed_origins: ["*", "https://a.example"] }, /body\.allowed_origins.*alone/],
       [{ name: "k", integration: "openrouter", expires_at: "tomorrow" }, /body\.expires_at/],
       [{ name: "k", integration: "openrouter", expires_at: "2001-01-01T00:00:00Z" }, /body\.expires_at.*future/],
       [{ name: "k", integration: "openrouter", deployment_id: "dep_nope" }, /body\.deployment_id/],

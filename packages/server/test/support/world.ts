@@ -37,6 +37,7 @@ export interface KeyOptions {
   limitReset?: LimitReset;
   rpm?: number | null;
   models?: string[] | null;
+  allowedOrigins?: string[] | null;
   expiresAt?: number | null;
   disabled?: boolean;
   fitToBalance?: boolean;
@@ -116,6 +117,7 @@ export async function startWorld(
         models: o.models ?? null,
         expiresAt: o.expiresAt ?? null,
         fitToBalance: o.fitToBalance ?? false,
+        allowedOrigins: o.allowedOrigins ?? null,
       });
       if (o.disabled) await db.updateTable("api_keys").set({ disabled_at: row.created_at }).where("id", "=", row.id).execute();
       return { id: row.id, plaintext };

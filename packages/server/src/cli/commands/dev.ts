@@ -4,23 +4,29 @@
 // curl and a `vendo run` line that stream a reply.
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { getIntegration, proxyHost } from "@vendo/integrations";
+import { CliError } from "../cliError.js";
 import { randomBase62 } from "../../security/apiKeys.js";
 import { createControlClient } from "../client.js";
 import type { CliContext } from "../context.js";
 import { printDevBanner } from "../dev/devBanner.js";
-import { startDevUpstream } from "../dev/devUpstream.js";
+import { DEFAULT_SANDBOX_PORT, startDevUpstream } from "../dev/devUpstream.js";
 import { persistedSecret } from "../dev/persistedSecret.js";
-import { seedDemo, syncDevPool } from "../dev/seedDemo.js";
+import { DEMO_INTEGRATION, seedDemo, syncDevPool } from "../dev/seedDemo.js";
 import { closeOnSignal } from "../shutdown.js";
 import { parsePort, startServerOrFail } from "./start.js";
+
+/** Proxies answer on `<slug>-proxy.localhost:<port>` too, routed by Host as in production. */
+const DEV_PROXY_DOMAIN = "localhost";
 
 export function registerDev(program: Command, cli: CliContext): void {
   program
     .command("dev")
     .description("Everything on one machine: server + sandbox upstream + a demo tenant, deployment and key.")
     .option("--port <n>", "port of the server (default $PORT or 8080; 0 picks a free one)", parsePort)
+    .option("--sandbox-port <n>", `port of the sandbox upstream (default $VENDO_SANDBOX_PORT or ${DEFAULT_SANDBOX_PORT}; 0 picks a free one)`, (v: string) => envPort(v, "--sandbox-port") as number)
     .option("--data-dir <dir>", "where the store, secret key and admin token live", ".vendo")
-    .action(async (opts: { port?: number; dataDir: string }) => {
+    .action(async (opts: { port?: number; sandboxPort?: number; dataDir: string }) => {
       const started = Date.now();
       const dataDir = resolve(opts.dataDir);
       const adminTokenFile = join(dataDir, "admin.token");
@@ -28,13 +34,17 @@ export function registerDev(program: Command, cli: CliContext): void {
       const progress = (what: string) => cli.out.line(cli.out.dim(`· ${what}`));
 
       progress("starting the upstream…");
-      const upstream = await startDevUpstream(cli.env, dataDir);
+      const sandboxPort = opts.sandboxPort ?? envPort(cli.env.VENDO_SANDBOX_PORT, "VENDO_SANDBOX_PORT") ?? DEFAULT_SANDBOX_PORT;
+      const upstream = await startDevUpstream(cli.env, dataDir, sandboxPort);
       progress("starting the server…");
       const server = await startServerOrFail({
         port: opts.port ?? Number(cli.env.PORT ?? 8080),
         dataDir,
         adminToken,
         upstreams: upstream.upstreams,
+        // Only the sandbox gets the x-sandbox-* headers and ~fault models; OpenRouter never does.
+        sandboxUpstream: upstream.kind === "sandbox",
+        devProxyDomain: DEV_PROXY_DOMAIN,
         ...(cli.env.VENDO_LOG_LEVEL ? {} : { logLevel: "warn" }),
       }).catch(async (err: unknown) => {
         await upstream.close();
@@ -51,6 +61,8 @@ export function registerDev(program: Command, cli: CliContext): void {
       progress("seeding the demo tenant…");
       const client = createControlClient({ apiUrl: server.url, bearer: adminToken, bearerKind: "admin" });
       const demo = await syncDevPool(client, upstream.poolKeys)
+        // The banner means ready: the proxy holds the pool before anyone pastes the curl.
+        .then(() => server.syncProxy())
         .then(() => seedDemo(client))
         .catch(async (err: unknown) => {
           await server.close();
@@ -61,9 +73,17 @@ export function registerDev(program: Command, cli: CliContext): void {
         apiUrl: server.url,
         adminTokenFile: cli.env.VENDO_ADMIN_TOKEN ? null : adminTokenFile,
         upstream: upstream.describe,
+        auditUrl: upstream.auditUrl,
+        hostProxyUrl: `http://${proxyHost(getIntegration(DEMO_INTEGRATION), DEV_PROXY_DOMAIN)}:${server.port}/v1`,
         store: server.store.location,
         demo,
         startupMs: Date.now() - started,
       });
     });
+}
+
+function envPort(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > 65_535) throw new CliError(`${name} expects 0-65535, got "${value}".`);
+  return Number(value);
 }

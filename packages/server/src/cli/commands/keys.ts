@@ -44,8 +44,8 @@ function keyRow(k: KeyView) {
 const columns = ["id", "name", "prefix", "integration", "deployment", "limit", "usage", "remaining", "rpm", "state"];
 
 export function registerKeys(program: Command, cli: CliContext): void {
-  const keys = program.command("keys").description("Vendo-issued proxy keys (vendo_sk_): limits, rpm, models, expiry.");
-  const show = (k: KeyView, json: boolean | undefined) => (json ? cli.out.json(k) : cli.out.fields(Object.entries({ ...keyRow(k), models: k.models?.join(","), expires_at: k.expires_at, updated_at: k.updated_at })));
+  const keys = program.command("keys").description("Vendo-issued proxy keys (vendo_sk_): limits, rpm, models, allowed origins, expiry.");
+  const show = (k: KeyView, json: boolean | undefined) => (json ? cli.out.json(k) : cli.out.fields(Object.entries({ ...keyRow(k), models: k.models?.join(","), allowed_origins: k.allowed_origins?.join(","), expires_at: k.expires_at, updated_at: k.updated_at })));
 
   keys
     .command("create")
@@ -58,9 +58,10 @@ export function registerKeys(program: Command, cli: CliContext): void {
     .option("--limit-reset <period>", "daily, weekly, monthly or none", limitReset)
     .option("--rpm <n>", "requests per minute", positiveInt("--rpm"))
     .option("--models <ids>", "comma-separated allowed models", list)
+    .option("--allowed-origins <origins>", 'comma-separated web origins a browser app may call from (CORS), e.g. https://app.example.com, or "*"', list)
     .option("--expires-at <iso>", "expiry date-time (ISO 8601)")
     .option("--json", "print JSON")
-    .action(async (opts: { name: string; integration: string; tenant?: string; deployment?: string; limit?: string; limitReset?: LimitResetOption; rpm?: number; models?: string[]; expiresAt?: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { name: string; integration: string; tenant?: string; deployment?: string; limit?: string; limitReset?: LimitResetOption; rpm?: number; models?: string[]; allowedOrigins?: string[]; expiresAt?: string; json?: boolean }, cmd: Command) => {
       const created = await cli.client(cmd).call(endpoints.createKey, {
         body: {
           name: opts.name,
@@ -71,6 +72,7 @@ export function registerKeys(program: Command, cli: CliContext): void {
           ...(opts.limitReset !== undefined && { limit_reset: opts.limitReset }),
           ...(opts.rpm !== undefined && { rpm: opts.rpm }),
           ...(opts.models !== undefined && { models: opts.models }),
+          ...(opts.allowedOrigins !== undefined && { allowed_origins: opts.allowedOrigins }),
           ...(opts.expiresAt !== undefined && { expires_at: opts.expiresAt }),
         },
       });
@@ -112,16 +114,18 @@ export function registerKeys(program: Command, cli: CliContext): void {
     .option("--limit-reset <period>", "daily, weekly, monthly or none", limitReset)
     .option("--rpm <n|none>", "requests per minute")
     .option("--models <ids|all>", "comma-separated allowed models")
+    .option("--allowed-origins <origins|none>", "comma-separated web origins a browser app may call from (CORS)")
     .option("--expires-at <iso|never>", "expiry")
     .option("--enable", "re-enable a disabled key")
     .option("--json", "print JSON")
-    .action(async (id: string, opts: { name?: string; limit?: string; limitReset?: LimitResetOption; rpm?: string; models?: string; expiresAt?: string; enable?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (id: string, opts: { name?: string; limit?: string; limitReset?: LimitResetOption; rpm?: string; models?: string; allowedOrigins?: string; expiresAt?: string; enable?: boolean; json?: boolean }, cmd: Command) => {
       const body = {
         ...(opts.name !== undefined && { name: opts.name }),
         ...(opts.limit !== undefined && { limit: orNull(opts.limit, "none", (v) => v) }),
         ...(opts.limitReset !== undefined && { limit_reset: opts.limitReset }),
         ...(opts.rpm !== undefined && { rpm: orNull(opts.rpm, "none", positiveInt("--rpm")) }),
         ...(opts.models !== undefined && { models: orNull(opts.models, "all", list) }),
+        ...(opts.allowedOrigins !== undefined && { allowed_origins: orNull(opts.allowedOrigins, "none", list) }),
         ...(opts.expiresAt !== undefined && { expires_at: orNull(opts.expiresAt, "never", (v) => v) }),
         ...(opts.enable && { disabled: false }),
       };

@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import type { Command } from "commander";
+import { catalog, clientHints } from "@vendo/integrations";
 import { childEnv, deploymentBootEnv } from "../bootEnv.js";
 import { CliError } from "../cliError.js";
 import type { CliContext } from "../context.js";
@@ -14,14 +15,24 @@ export function registerRun(program: Command, cli: CliContext): void {
     .command("run")
     .description("Run a command with a deployment's env injected (boot injection): vendo run --deployment <id> -- node app.js")
     .requiredOption("--deployment <id>", "the deployment whose env to inject")
+    .option("--quiet", "print nothing of its own (no client hints)")
     .argument("<command...>", "the command and its arguments (after --)")
-    .action(async (command: string[], opts: { deployment: string }, cmd: Command) => {
+    .action(async (command: string[], opts: { deployment: string; quiet?: boolean }, cmd: Command) => {
       const client = cli.client(cmd);
       const token = client.bearerKind === "deployment" ? cli.env.VENDO_DEPLOYMENT_TOKEN : undefined;
-      const injected = await deploymentBootEnv(client, opts.deployment, token);
+      const { env: injected, integrations } = await deploymentBootEnv(client, opts.deployment, token);
+      // On stderr, so the app's own stdout stays exactly its own.
+      if (!opts.quiet) for (const hint of integrations.flatMap((slug) => hintsOf(slug))) process.stderr.write(`vendo run: ${hint}\n`);
       const [file, ...args] = command as [string, ...string[]];
       process.exitCode = await runChild(file, args, childEnv(cli.env, injected));
     });
+}
+
+/** The catalog's client hints for an integration, pointing at its docs page. */
+function hintsOf(slug: string): string[] {
+  const integration = catalog.get(slug);
+  if (!integration) return [];
+  return clientHints(integration).map((hint) => `${hint}   (see vendo docs ${slug})`);
 }
 
 function runChild(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {

@@ -8,6 +8,10 @@ export interface BannerFacts {
   /** Where the admin token is stored; null when it came from VENDO_ADMIN_TOKEN. */
   adminTokenFile: string | null;
   upstream: string;
+  /** The sandbox's audit log URL; null when the upstream is OpenRouter. */
+  auditUrl: string | null;
+  /** The demo proxy URL routed by Host (`http://openrouter-proxy.localhost:<port>/v1`), as in production. */
+  hostProxyUrl: string;
   store: string;
   demo: DemoSetup;
   startupMs: number;
@@ -17,14 +21,15 @@ export function printDevBanner(out: Output, facts: BannerFacts): void {
   const { demo } = facts;
   const baseUrl = demo.env.OPENROUTER_BASE_URL ?? "";
   const key = demo.env.OPENROUTER_API_KEY ?? "";
-  const apiEnv = facts.apiUrl === "http://127.0.0.1:8080" ? "" : `VENDO_API_URL=${facts.apiUrl} `;
   const body = JSON.stringify({ model: "openai/gpt-4o-mini", stream: true, messages: [{ role: "user", content: "Say hello in five words." }] });
 
   out.line(out.bold(`Vendo dev is up in ${facts.startupMs} ms`));
   out.fields([
     ["control API", facts.apiUrl],
     ["proxy URL", baseUrl],
+    ["proxy by Host", `${facts.hostProxyUrl}   (browsers and curl resolve *.localhost)`],
     ["upstream", facts.upstream],
+    ...(facts.auditUrl ? ([["sandbox audit", facts.auditUrl]] as Array<[string, string]>) : []),
     ["store", facts.store],
     ["demo tenant", `${demo.tenantId} (balance ${demo.balance} USD)`],
     ["deployment", `${demo.deploymentId} (demo-app, connected to openrouter)`],
@@ -37,8 +42,9 @@ export function printDevBanner(out: Output, facts: BannerFacts): void {
   out.line(`  -d '${body}'`);
   out.line();
   out.line(out.bold("Run the example with the deployment's env injected (another terminal):"));
-  if (facts.adminTokenFile) out.line(`export ${apiEnv}VENDO_ADMIN_TOKEN=$(cat ${relative(process.cwd(), facts.adminTokenFile) || facts.adminTokenFile})`);
-  else if (apiEnv) out.line(`export ${apiEnv.trim()}   # VENDO_ADMIN_TOKEN is already set`);
+  // Always the URL this run listens on: the README sends readers here rather than guessing a port.
+  if (facts.adminTokenFile) out.line(`export VENDO_API_URL=${facts.apiUrl} VENDO_ADMIN_TOKEN=$(cat ${relative(process.cwd(), facts.adminTokenFile) || facts.adminTokenFile})`);
+  else out.line(`export VENDO_API_URL=${facts.apiUrl}   # VENDO_ADMIN_TOKEN is already set`);
   out.line(`npx vendo run --deployment ${demo.deploymentId} -- node examples/openrouter-sdk.mjs`);
   out.line();
   out.line(out.dim("Then: npx vendo usage --tenant " + demo.tenantId + "   ·   npx vendo ledger --tenant " + demo.tenantId + "   ·   Ctrl-C stops."));

@@ -6,7 +6,8 @@ import type { ControlClient } from "../client.js";
 export const DEMO_TENANT = "demo";
 export const DEMO_DEPLOYMENT = "demo-app";
 export const DEMO_CREDIT_USD = "10";
-const INTEGRATION = "openrouter";
+export const DEMO_INTEGRATION = "openrouter";
+const INTEGRATION = DEMO_INTEGRATION;
 
 export interface DemoSetup {
   tenantId: string;

@@ -16,6 +16,27 @@ const models = z
   .min(1, { error: "must list at least one model (omit it, or null, to allow all)" })
   .max(1000);
 
+/** A serialized web origin, exactly as a browser sends it in `Origin`: scheme, host, port if not the default. */
+const webOrigin = z
+  .string({ error: "must be origins (strings)" })
+  .refine((text) => text === "*" || isSerializedOrigin(text), {
+    error: 'must be "*" or web origins such as "https://app.example.com" (http or https, no path, no trailing slash, lowercase)',
+  });
+const allowedOrigins = z
+  .array(webOrigin, { error: "must be an array of web origins" })
+  .min(1, { error: "must list at least one origin (omit it, or null, to allow none)" })
+  .max(100)
+  .refine((list) => !list.includes("*") || list.length === 1, { error: 'must be ["*"] alone to allow any origin' });
+
+function isSerializedOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.origin === text;
+  } catch {
+    return false;
+  }
+}
+
 export const keyView = z.object({
   id: z.string(),
   tenant_id: z.string(),
@@ -28,6 +49,7 @@ export const keyView = z.object({
   limit_reset: limitReset,
   rpm: z.number().int().nullable(),
   models: z.array(z.string()).nullable().describe("Allowed models; null: all."),
+  allowed_origins: z.array(z.string()).nullable().describe('Web origins a browser app may call the proxy from with this key (CORS); ["*"]: any; null: none.'),
   expires_at: timestamp.nullable(),
   disabled: z.boolean(),
   disabled_at: timestamp.nullable(),
@@ -55,6 +77,7 @@ export const createKeyBody = z
     limit_reset: limitReset.default("none"),
     rpm: rpm.optional(),
     models: models.optional(),
+    allowed_origins: allowedOrigins.optional(),
     expires_at: isoTime.optional(),
     fit_to_balance: z.boolean({ error: "must be true or false" }).optional(),
   })
@@ -67,6 +90,7 @@ export const updateKeyBody = z
     limit_reset: limitReset.optional(),
     rpm: rpm.nullable().optional(),
     models: models.nullable().optional(),
+    allowed_origins: allowedOrigins.nullable().optional(),
     expires_at: isoTime.nullable().optional(),
     disabled: z.boolean({ error: "must be true or false" }).optional(),
     fit_to_balance: z.boolean({ error: "must be true or false" }).optional(),
@@ -112,7 +136,7 @@ export const keyEndpoints = defineEndpointList({
     method: "PATCH",
     path: "/api/v1/keys/:id",
     access: "tenant",
-    summary: "Change a key's name, limit, reset, rpm, models, expiry or disabled flag; null clears a field. Takes effect in the proxy within a second.",
+    summary: "Change a key's name, limit, reset, rpm, models, allowed origins, expiry or disabled flag; null clears a field. Takes effect in the proxy within a second.",
     params: idParams,
     body: updateKeyBody,
     response: keyView,

@@ -33,6 +33,7 @@ export const createKey = defineRoute(endpoints.createKey, async ({ body, caller 
     limitReset: body.limit_reset,
     rpm: body.rpm ?? null,
     models: body.models ?? null,
+    allowedOrigins: body.allowed_origins ?? null,
     expiresAt: body.expires_at ?? null,
     fitToBalance: body.fit_to_balance ?? false,
   });

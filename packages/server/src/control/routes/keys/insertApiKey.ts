@@ -14,6 +14,8 @@ export interface NewApiKey {
   limitReset?: LimitReset;
   rpm?: number | null;
   models?: readonly string[] | null;
+  /** Web origins a browser app may use the key from (CORS); null: none. */
+  allowedOrigins?: readonly string[] | null;
   expiresAt?: number | null;
   fitToBalance?: boolean;
 }
@@ -33,6 +35,7 @@ export async function insertApiKey(db: Kysely<Database> | Transaction<Database>,
     limit_reset: key.limitReset ?? "none",
     rpm: key.rpm === null || key.rpm === undefined ? null : BigInt(key.rpm),
     models: key.models ? JSON.stringify(key.models) : null,
+    allowed_origins: key.allowedOrigins ? JSON.stringify(key.allowedOrigins) : null,
     expires_at: key.expiresAt === null || key.expiresAt === undefined ? null : BigInt(key.expiresAt),
     disabled_at: null,
     deleted_at: null,

@@ -37,6 +37,7 @@ function viewOf(row: ApiKeysTable, counters: KeyCountersTable, now: number): Key
     limit_reset: row.limit_reset,
     rpm: row.rpm === null ? null : Number(row.rpm),
     models: row.models === null ? null : (JSON.parse(row.models) as string[]),
+    allowed_origins: row.allowed_origins === null ? null : (JSON.parse(row.allowed_origins) as string[]),
     expires_at: isoTimeOrNull(row.expires_at),
     disabled: row.disabled_at !== null,
     disabled_at: isoTimeOrNull(row.disabled_at),
