@@ -4,7 +4,6 @@
 import { randomBytes } from "node:crypto";
 import type { AuditLog, CallStatus } from "./audit.ts";
 import type { KeyState } from "./keys.ts";
-import { nanosToUsd } from "./money.ts";
 import type { Metered } from "./usage.ts";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
