@@ -38,8 +38,13 @@ export interface ServerOptions {
   /** Completion tokens assumed for a hold when a request gives no max_tokens. */
   defaultCompletionCap?: number;
   maxBodyBytes?: number;
-  /** PostgreSQL: an instance silent this long is dead and its open holds are reconciled. */
+  /** PostgreSQL: an instance silent this long is fenced and its pending holds are reaped. */
   instanceStaleMs?: number;
+  /** How often the reaper looks for orphaned holds (default 30,000 ms). */
+  reapIntervalMs?: number;
+  /** How long an orphan whose generation is known waits for the upstream's record of it before
+   *  it expires (default 120,000 ms). */
+  orphanRecordGraceMs?: number;
   /** After a client disconnects, how long and how many bytes the proxy keeps reading upstream for usage. */
   drainTimeoutMs?: number;
   drainMaxBytes?: number;
@@ -73,6 +78,8 @@ export interface ServerConfig {
   defaultCompletionCap: number;
   maxBodyBytes: number;
   instanceStaleMs: number;
+  reapIntervalMs: number;
+  orphanRecordGraceMs: number;
   drainTimeoutMs: number;
   drainMaxBytes: number;
   upstreamConnections: number;
@@ -111,6 +118,8 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     defaultCompletionCap: options.defaultCompletionCap ?? 4096,
     maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
     instanceStaleMs: options.instanceStaleMs ?? DEFAULT_INSTANCE_STALE_MS,
+    reapIntervalMs: options.reapIntervalMs ?? 30_000,
+    orphanRecordGraceMs: options.orphanRecordGraceMs ?? 120_000,
     drainTimeoutMs: options.drainTimeoutMs ?? 120_000,
     drainMaxBytes: options.drainMaxBytes ?? 16 * 1024 * 1024,
     upstreamConnections: options.upstreamConnections ?? positiveInteger(env, "VENDO_UPSTREAM_CONNECTIONS", 4096),

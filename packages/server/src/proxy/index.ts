@@ -43,10 +43,7 @@ export interface Proxy {
 const SYNC_MS = 500;
 const BASELINE_RETRY_MS = 5_000;
 const HEARTBEAT_MS = 2_000;
-const REAP_MS = 30_000;
 const RECONCILE_UPSTREAM_MS = 5 * 60_000;
-// How long an orphan with a known generation waits for the upstream's record of it.
-const RECORD_GRACE_MS = 2 * 60_000;
 
 export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   const { store, logger } = ctx;
@@ -100,7 +97,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     inFlight,
     // One process owns an SQLite file (store/ownership.ts): every other instance there is gone.
     staleAfterMs: store.dialect === "sqlite" ? 0 : ctx.config.instanceStaleMs,
-    recordGraceMs: RECORD_GRACE_MS,
+    recordGraceMs: ctx.config.orphanRecordGraceMs,
     markupBps,
     lookupGeneration: records.lookupGeneration,
   });
@@ -110,7 +107,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   const timers = [
     setInterval(() => sync().catch((err: unknown) => logger.warn({ err }, "proxy config sync failed")), SYNC_MS),
     setInterval(() => reaper.heartbeat().catch((err: unknown) => logger.warn({ err }, "heartbeat failed")), HEARTBEAT_MS),
-    setInterval(() => reaper.reap().catch((err: unknown) => logger.warn({ err }, "reaping orphaned holds failed")), REAP_MS),
+    setInterval(() => reaper.reap().catch((err: unknown) => logger.warn({ err }, "reaping orphaned holds failed")), ctx.config.reapIntervalMs),
     setInterval(() => reconcileWithUpstream(reconciliationDeps).catch((err: unknown) => logger.warn({ err }, "reconciliation failed")), RECONCILE_UPSTREAM_MS),
   ];
   for (const t of timers) t.unref();
