@@ -42,7 +42,6 @@ export interface Proxy {
 
 const SYNC_MS = 500;
 const BASELINE_RETRY_MS = 5_000;
-const HEARTBEAT_MS = 2_000;
 const RECONCILE_UPSTREAM_MS = 5 * 60_000;
 
 export async function createProxy(ctx: ServerContext): Promise<Proxy> {
@@ -102,11 +101,13 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     lookupGeneration: records.lookupGeneration,
   });
 
+  // Beat well inside the stale window, so a live instance never looks silent to a peer's reaper.
+  const heartbeatMs = Math.min(2_000, Math.floor(ctx.config.instanceStaleMs / 4));
   await reaper.heartbeat();
   await sync();
   const timers = [
     setInterval(() => sync().catch((err: unknown) => logger.warn({ err }, "proxy config sync failed")), SYNC_MS),
-    setInterval(() => reaper.heartbeat().catch((err: unknown) => logger.warn({ err }, "heartbeat failed")), HEARTBEAT_MS),
+    setInterval(() => reaper.heartbeat().catch((err: unknown) => logger.warn({ err }, "heartbeat failed")), heartbeatMs),
     setInterval(() => reaper.reap().catch((err: unknown) => logger.warn({ err }, "reaping orphaned holds failed")), ctx.config.reapIntervalMs),
     setInterval(() => reconcileWithUpstream(reconciliationDeps).catch((err: unknown) => logger.warn({ err }, "reconciliation failed")), RECONCILE_UPSTREAM_MS),
   ];

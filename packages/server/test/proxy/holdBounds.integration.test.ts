@@ -41,7 +41,7 @@ for (const { kind, skip } of storeKinds) {
         posted++;
         assert.ok(hold.charge <= hold.amount, `charge ${hold.charge} within its hold ${hold.amount}`);
         const served = byRequest.get(hold.request_id);
-        assert.ok(served);
+        assert.ok(served, `the sandbox served ${hold.request_id}: ${JSON.stringify([...byRequest.keys()])}`);
         assert.equal(hold.charge, expectedCharge(served.costExact, MARKUP_BPS));
       }
       return posted;
@@ -105,7 +105,7 @@ for (const { kind, skip } of storeKinds) {
       world.sandbox.reset();
       const tenant = await world.createTenant("1");
       const key = await world.createKey(tenant);
-      const image = `data:image/png;base64,${Buffer.alloc(562_000, 7).toString("base64")}`;
+      const image = `data:image/png;base64,${Buffer.alloc(563_000, 7).toString("base64")}`;
       assert.ok(image.length > 750_000);
       const answer = await chat(key.plaintext, {
         max_tokens: 20,
@@ -115,7 +115,8 @@ for (const { kind, skip } of storeKinds) {
       await world.server.settled();
       const [hold] = await holdsOf(tenant);
       // The prompt is bounded by the model's 128,000-token context: at most 128,000 × 150 + 20 × 600 nano-USD, with the markup.
-      assert.ok(hold && hold.amount <= ((128_000n * 150n + 20n * 600n) * 11_000n + 9_999n) / 10_000n, `hold ${hold?.amount}`);
+      const bound = ((128_000n * 150n + 20n * 600n) * 11_000n + 9_999n) / 10_000n;
+      assert.ok(hold && hold.amount <= bound, `hold ${hold?.amount} within ${bound}`);
       assert.equal(await chargesWithinHolds(tenant), 1);
     });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { openStore } from "../src/store/db.js";
-import { createTestStoreConfig, storeKinds, type TestStoreConfig } from "./support/stores.js";
+import { openStore } from "../../src/store/db.js";
+import { createTestStoreConfig, storeKinds, type TestStoreConfig } from "../support/stores.js";
 
 for (const { kind, skip } of storeKinds) {
   describe(`store on ${kind}`, { skip }, () => {
