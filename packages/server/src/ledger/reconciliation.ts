@@ -12,7 +12,8 @@ import type { Nanos } from "./money.js";
 import { bumpAccount } from "./operatorAccounts.js";
 
 /** booked: drift booked as unexplained · agreed: no drift · in_flight: calls running, nothing
- *  booked · negative: books exceed the upstream's record · unreachable: the upstream did not answer. */
+ *  booked · negative: books exceed the upstream's record · unreachable: the upstream did not answer.
+ *  (A recorded run may also say `rebaselined`: see rebaseline.) */
 export type ReconcileOutcome = "booked" | "agreed" | "in_flight" | "negative" | "unreachable";
 
 export interface CredentialReconciliation {
@@ -222,4 +223,19 @@ export async function driftByDay(store: Store, since: number): Promise<DayDrift[
     days.set(key, entry);
   }
   return [...days.values()].sort((a, b) => (a.day === b.day ? a.credentialId.localeCompare(b.credentialId) : a.day.localeCompare(b.day)));
+}
+
+/**
+ * Starts a credential's reconciliation over from `upstreamUsage` (nano-USD, the upstream's figure
+ * now): its baseline is set so that books and upstream agree, and the run is recorded
+ * (`rebaselined`). For an upstream that lost its own record on purpose — `vendo dev`'s sandbox keeps
+ * none across restarts — never to hide a real drift.
+ */
+export async function rebaseline(store: Store, credential: { id: string; integration: string }, upstreamUsage: Nanos, now = Date.now()): Promise<void> {
+  const booked = await bookedFor(store, credential.id);
+  await store.db.updateTable("pool_credentials").set({ baseline_usage: upstreamUsage - booked }).where("id", "=", credential.id).execute();
+  await store.db
+    .insertInto("reconciliations")
+    .values({ credential_id: credential.id, integration: credential.integration, at: BigInt(now), upstream_usage: upstreamUsage, booked, drift: 0n, booked_unexplained: 0n, outcome: "rebaselined" })
+    .execute();
 }

@@ -12,7 +12,8 @@ import type { CliContext } from "../context.js";
 import { printDevBanner } from "../dev/devBanner.js";
 import { DEFAULT_SANDBOX_PORT, startDevUpstream } from "../dev/devUpstream.js";
 import { persistedSecret } from "../dev/persistedSecret.js";
-import { DEMO_INTEGRATION, seedDemo, syncDevPool } from "../dev/seedDemo.js";
+import { DEMO_INTEGRATION, rebaselineDevSandbox, seedDemo, syncDevPool } from "../dev/seedDemo.js";
+import { writeDevUpstreams } from "../storeAccess.js";
 import { closeOnSignal } from "../shutdown.js";
 import { parsePort, startServerOrFail } from "./start.js";
 
@@ -36,6 +37,8 @@ export function registerDev(program: Command, cli: CliContext): void {
       progress("starting the upstream…");
       const sandboxPort = opts.sandboxPort ?? envPort(cli.env.VENDO_SANDBOX_PORT, "VENDO_SANDBOX_PORT") ?? DEFAULT_SANDBOX_PORT;
       const upstream = await startDevUpstream(cli.env, dataDir, sandboxPort);
+      // `vendo audit` and `vendo reconcile` find the sandbox through the data folder.
+      writeDevUpstreams(dataDir, upstream.upstreams);
       progress("starting the server…");
       const server = await startServerOrFail({
         port: opts.port ?? Number(cli.env.PORT ?? 8080),
@@ -61,6 +64,8 @@ export function registerDev(program: Command, cli: CliContext): void {
       progress("seeding the demo tenant…");
       const client = createControlClient({ apiUrl: server.url, bearer: adminToken, bearerKind: "admin" });
       const demo = await syncDevPool(client, upstream.poolKeys)
+        // The sandbox keeps no record across restarts: its billing starts again from zero.
+        .then(() => (upstream.kind === "sandbox" ? rebaselineDevSandbox(server.store) : undefined))
         // The banner means ready: the proxy holds the pool before anyone pastes the curl.
         .then(() => server.syncProxy())
         .then(() => seedDemo(client))
