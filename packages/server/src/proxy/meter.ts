@@ -77,6 +77,9 @@ function finishReasonOf(choices: AnswerJson["choices"]): string | null {
   return null;
 }
 
+/** Above this size a JSON answer's usage is found from its end instead of by parsing it all. */
+const FULL_PARSE_BYTES = 64 * 1024;
+
 /** A complete JSON answer (non-streaming), kept up to `maxBytes` for reading at the end. */
 export function createJsonMeter(maxBytes: number): Meter {
   const chunks: Buffer[] = [];
@@ -88,23 +91,73 @@ export function createJsonMeter(maxBytes: number): Meter {
     },
     generationId: () => null,
     finish() {
+      const body = Buffer.concat(chunks);
+      // A large answer (a long completion, many choices, embeddings) carries its usage last: read
+      // that object alone rather than parse megabytes on the event loop.
+      if (body.length > FULL_PARSE_BYTES) {
+        const fast = usageFromTail(body);
+        if (fast) return fast;
+      }
       // OpenRouter may send whitespace before the JSON while the model warms up: JSON.parse skips it.
       try {
-        const doc = JSON.parse(Buffer.concat(chunks).toString("utf8")) as AnswerJson;
-        const id = typeof doc.id === "string" ? doc.id : null;
-        const finishReason = finishReasonOf(doc.choices);
-        if (doc.usage && typeof doc.usage === "object") {
-          const usage = { ...EMPTY };
-          mergeUsage(usage, doc.usage);
-          return { ...usage, generationId: id, estimated: false, refused: false, finishReason };
-        }
-        const refused = doc.error !== undefined && doc.choices === undefined;
-        return { ...EMPTY, generationId: id, estimated: !refused, refused, finishReason };
+        return fromAnswer(JSON.parse(body.toString("utf8")) as AnswerJson);
       } catch {
         return { ...EMPTY, generationId: null, estimated: true, refused: false, finishReason: null };
       }
     },
   };
+}
+
+function fromAnswer(doc: AnswerJson): MeteredUsage {
+  const id = typeof doc.id === "string" ? doc.id : null;
+  const finishReason = finishReasonOf(doc.choices);
+  if (doc.usage && typeof doc.usage === "object") {
+    const usage = { ...EMPTY };
+    mergeUsage(usage, doc.usage);
+    return { ...usage, generationId: id, estimated: false, refused: false, finishReason };
+  }
+  const refused = doc.error !== undefined && doc.choices === undefined;
+  return { ...EMPTY, generationId: id, estimated: !refused, refused, finishReason };
+}
+
+const USAGE_KEY = Buffer.from('"usage"');
+const FINISH_KEY = Buffer.from('"finish_reason"');
+
+/**
+ * The usage of a large JSON answer read from its tail: the last `"usage"` key (a key, not text: in
+ * a JSON string its quotes would be escaped) and the object after it, the first `"id"` and the last
+ * `"finish_reason"`. Null when the tail does not read cleanly: the caller parses the whole answer.
+ */
+function usageFromTail(body: Buffer): MeteredUsage | null {
+  const at = body.lastIndexOf(USAGE_KEY);
+  if (at < 0) return null;
+  const open = body.indexOf(0x7b /* { */, at + USAGE_KEY.length);
+  if (open < 0 || body.subarray(at + USAGE_KEY.length, open).toString("latin1").trim() !== ":") return null;
+  const close = objectEnd(body, open);
+  if (close < 0) return null;
+  try {
+    const usage = { ...EMPTY };
+    mergeUsage(usage, JSON.parse(body.subarray(open, close + 1).toString("utf8")) as UsageJson);
+    const head = /"id"\s*:\s*"([^"\\]+)"/.exec(body.subarray(0, 1024).toString("utf8"));
+    const finishAt = body.lastIndexOf(FINISH_KEY);
+    const finish = finishAt < 0 ? null : /^\s*:\s*"([^"\\]*)"/.exec(body.subarray(finishAt + FINISH_KEY.length, finishAt + FINISH_KEY.length + 64).toString("utf8"));
+    return { ...usage, generationId: head?.[1] ?? null, estimated: false, refused: false, finishReason: finish?.[1] ?? null };
+  } catch {
+    return null;
+  }
+}
+
+/** The index of the `}` closing the object that opens at `open`, strings skipped; -1 if none. */
+function objectEnd(body: Buffer, open: number): number {
+  let depth = 0;
+  for (let i = open; i < body.length; i++) {
+    const c = body[i];
+    if (c === 0x22 /* " */) {
+      for (i++; i < body.length && body[i] !== 0x22; i++) if (body[i] === 0x5c /* \\ */) i++;
+    } else if (c === 0x7b) depth++;
+    else if (c === 0x7d && --depth === 0) return i;
+  }
+  return -1;
 }
 
 /**

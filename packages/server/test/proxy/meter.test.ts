@@ -129,3 +129,41 @@ describe("meter conformance on recorded answer shapes", () => {
     assert.equal(usage.estimated, false);
   });
 });
+
+describe("a large JSON answer's usage is read from its tail", () => {
+  const answer = (content: string, usageFirst = false) => {
+    const usage = { prompt_tokens: 70_000, completion_tokens: 60_000, cost: 0.0361234567, prompt_tokens_details: { cached_tokens: 5 } };
+    const choices = [{ index: 0, message: { role: "assistant", content }, finish_reason: "length" }];
+    return Buffer.from(JSON.stringify(usageFirst ? { id: "gen-big-1", usage, choices } : { id: "gen-big-1", choices, usage }));
+  };
+  const expected = {
+    promptTokens: 70_000,
+    completionTokens: 60_000,
+    cachedTokens: 5,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    cost: parseExactUsd("0.0361234567"),
+    generationId: "gen-big-1",
+    estimated: false,
+    refused: false,
+    finishReason: "length",
+  };
+  // 3 MB of text that itself talks about "usage", braces and quotes, as a model might.
+  const text = `the "usage": {"cost": 99} of {braces} and \\"quotes\\" `.repeat(60_000);
+
+  it("usage last, 3 MB of content that mentions usage: the same figures as a full parse", () => {
+    const body = answer(text);
+    assert.ok(body.length > 3_000_000);
+    assert.deepEqual(meterAll(createJsonMeter(64 << 20), body, 65_536), expected);
+  });
+
+  it("usage first (another provider's order): still the top-level usage", () => {
+    assert.deepEqual(meterAll(createJsonMeter(64 << 20), answer(text, true), 65_536), expected);
+  });
+
+  it("only the tail is read: a body whose middle would not parse still yields its usage", () => {
+    const body = Buffer.from(`{"id":"gen-big-2","choices":[${"x".repeat(100_000)}],"usage":{"prompt_tokens":3,"completion_tokens":4,"cost":0.000001}}`);
+    const usage = meterAll(createJsonMeter(64 << 20), body, 65_536);
+    assert.deepEqual([usage.promptTokens, usage.completionTokens, usage.estimated, usage.generationId], [3, 4, false, "gen-big-2"]);
+  });
+});
