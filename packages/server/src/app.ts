@@ -12,7 +12,11 @@ import type { ReapReport } from "./ledger/reaper.js";
 import type { CredentialReconciliation } from "./ledger/reconciliation.js";
 import { createSecretBox } from "./security/secretBox.js";
 import { openStore, type Store } from "./store/db.js";
+import { startCheckpointer } from "./store/checkpointer.js";
 import { claimSqliteOwnership } from "./store/ownership.js";
+
+// How often the background checkpointer copies the WAL into the SQLite file.
+const CHECKPOINT_MS = 200;
 import { createUpstreamUrlResolver } from "./upstreamUrls.js";
 
 export interface VendoServer {
@@ -45,6 +49,14 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
     ownership?.release();
     throw error;
   }
+  // The server's own connection never checkpoints the WAL on the serving path (store/checkpointer.ts).
+  const checkpointer = store.sqlite && config.sqlitePath !== ":memory:" ? startCheckpointer(config.sqlitePath, CHECKPOINT_MS) : null;
+  if (checkpointer) store.sqlite?.pragma("wal_autocheckpoint = 0");
+  const releaseStore = async () => {
+    await checkpointer?.stop();
+    await store.close();
+    ownership?.release();
+  };
   let listenUrl = "";
   const ctx: ServerContext = {
     config,
@@ -64,8 +76,7 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
   };
 
   const proxy = await createProxy(ctx).catch(async (error: unknown) => {
-    await store.close();
-    ownership?.release();
+    await releaseStore();
     throw error;
   });
   const control = await createControlApi(ctx);
@@ -82,8 +93,7 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
     // A port in use, say: nothing was served, so nothing to drain.
     await proxy.close();
     await control.close();
-    await store.close();
-    ownership?.release();
+    await releaseStore();
     throw error;
   });
   const { port } = server.address() as AddressInfo;
@@ -106,8 +116,7 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
         await closeHttpServer(server, config.shutdownGraceMs);
         await proxy.close();
         await control.close();
-        await store.close();
-        ownership?.release();
+        await releaseStore();
       })()),
   };
 }
