@@ -5,6 +5,7 @@ import type { Dialect } from "../dialect.js";
 import * as initial from "./001_initial.js";
 import * as deploymentTokens from "./002_deployment_tokens.js";
 import * as twoPhaseDoubleEntry from "./003_two_phase_double_entry.js";
+import * as indexDiet from "./004_index_diet.js";
 import * as keyAllowedOrigins from "./006_key_allowed_origins.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -13,6 +14,7 @@ const migrations: Record<string, DialectMigration> = {
   "001_initial": initial,
   "002_deployment_tokens": deploymentTokens,
   "003_two_phase_double_entry": twoPhaseDoubleEntry,
+  "004_index_diet": indexDiet,
   "006_key_allowed_origins": keyAllowedOrigins,
 };
 
