@@ -109,6 +109,7 @@ export function planBatch(ops: LedgerOp[], rows: LockedRows, context: BatchConte
   const touchedTenants = new Set<string>();
   const accounts = new Map<string, AccountDelta>();
   const placedHere = new Map<string, HoldsTable>();
+  const notesHere = new Map<string, NoteOp>();
   const bigNow = BigInt(now);
 
   const credit = (id: string, amount: Nanos) => {
@@ -160,7 +161,10 @@ export function planBatch(ops: LedgerOp[], rows: LockedRows, context: BatchConte
           placed.credential_id = op.credentialId;
           placed.generation_id = op.generationId ?? placed.generation_id;
         } else {
-          writes.notes.push(op);
+          // Several notes of one call in a batch become one: the latest credential, the generation once known.
+          const earlier = notesHere.get(op.requestId);
+          const merged = { ...op, generationId: op.generationId ?? earlier?.generationId ?? null };
+          notesHere.set(op.requestId, merged);
         }
         return null;
       }
@@ -252,7 +256,7 @@ export function planBatch(ops: LedgerOp[], rows: LockedRows, context: BatchConte
 
   // A note for a call that ended in this very batch has nothing left to describe.
   const endedHere = new Set(writes.ends.map((e) => e.requestId));
-  writes.notes = writes.notes.filter((n) => !endedHere.has(n.requestId));
+  writes.notes = [...notesHere.values()].filter((n) => !endedHere.has(n.requestId));
   for (const id of [...touchedKeys].sort()) writes.keys.push(keys.get(id) as KeyRow);
   for (const id of [...touchedTenants].sort()) writes.balances.push(balances.get(id) as BalanceRow);
   writes.accounts = [...accounts.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -54,7 +54,9 @@ function batchCommitter(store: Store): Commit {
     // Holding Kysely's (only) connection keeps its queries and transactions out of ours.
     return (ops, context) => store.db.connection().execute(async () => apply(ops, context));
   }
-  return (ops, context) => store.db.transaction().execute((tx) => applyBatchPostgres(tx, ops, context));
+  const pool = store.pg;
+  if (!pool) throw new Error("a PostgreSQL store without its pool");
+  return (ops, context) => applyBatchPostgres(pool, ops, context);
 }
 
 export function createLedger(store: Store, options: LedgerOptions): Ledger {

@@ -26,6 +26,9 @@ export interface Store {
   /** The SQLite file's own handle (null on PostgreSQL): the ledger's hot path runs its prepared
    *  statements on it, inside Kysely's connection lock (see ledger.ts). */
   sqlite: SqliteDatabase.Database | null;
+  /** PostgreSQL's connection pool (null on SQLite): the ledger's hot path runs named prepared
+   *  statements on its own transactions (see ledger/postgresBatch.ts). */
+  pg: pg.Pool | null;
   /** Where the data lives, with any password removed: safe to print. */
   location: string;
   close(): Promise<void>;
@@ -66,7 +69,7 @@ function openSqlite(config: StoreConfig): Store {
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return { db, dialect: "sqlite", sqlite: database, location: path, close: () => db.destroy() };
+  return { db, dialect: "sqlite", sqlite: database, pg: null, location: path, close: () => db.destroy() };
 }
 
 /**
@@ -109,6 +112,7 @@ function openPostgres(config: StoreConfig): Store {
     db,
     dialect: "postgres",
     sqlite: null,
+    pg: pool,
     location: `${safe.host}${safe.pathname}${config.pgSchema ? ` (schema ${config.pgSchema})` : ""}`,
     close: () => db.destroy(),
   };
