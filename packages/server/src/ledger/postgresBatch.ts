@@ -1,30 +1,59 @@
 // One group-commit batch on PostgreSQL: the same plan as on SQLite, in one transaction of a few
 // named prepared statements whose text never changes with the batch's size (rows travel as arrays,
 // unnested), so PostgreSQL parses and plans each once per connection, and a batch costs the same
-// handful of round trips whether it holds one call or five hundred:
-//   lock the instance row (admissions), lock holds → key_counters → balances (each sorted by id:
-//   one lock order everywhere, so batches of several instances cannot deadlock), then write
-//   everything in one statement of data-modifying CTEs.
+// few round trips whether it holds one call or five hundred: lock the holds it ends, then the
+// instance row (admissions), key_counters and balances in one statement (each sorted by id: one
+// lock order everywhere, so batches of several instances cannot deadlock), then write everything
+// in one statement of data-modifying CTEs.
 import type pg from "pg";
 import { accountsToLock, endingRequestIds, hasAdmissions, planBatch, type BalanceRow, type BatchOutcome, type BatchWrites, type HoldRow, type KeyRow, type StoreBatchContext } from "./batchPlan.js";
 import type { LedgerOp } from "./operations.js";
 
-const LOCK_INSTANCE = { name: "vendo_ledger_instance", text: "select epoch, heartbeat_at from instances where id = $1 for share" };
 const HEARTBEAT = { name: "vendo_ledger_heartbeat", text: "update instances set heartbeat_at = $2 where id = $1" };
 const LOCK_HOLDS = {
   name: "vendo_ledger_holds",
   text: "select request_id, tenant_id, key_id, amount, status from holds where request_id = any($1::text[]) order by request_id for update",
 };
-const LOCK_KEYS = {
-  name: "vendo_ledger_keys",
-  text:
-    "select c.*, k.limit_amount, k.limit_reset from key_counters c join api_keys k on k.id = c.key_id " +
-    "where c.key_id = any($1::text[]) order by c.key_id for update of c",
+// The instance row (shared, for admissions; $1 null otherwise), then the keys' counters and the
+// tenants' balances (for update), in that order, in one round trip. Integers travel as text.
+const LOCK_ACCOUNTS = {
+  name: "vendo_ledger_accounts",
+  text: `
+select
+  (select json_build_object('epoch', epoch::text, 'heartbeat_at', heartbeat_at::text) from instances where id = $1 for share) as instance,
+  (select coalesce(json_agg(x order by x.key_id), '[]') from (
+    select c.key_id, c.usage::text, c.held::text, c.period_usage::text, c.period_start::text, c.day_usage::text, c.day_start::text,
+      c.week_usage::text, c.week_start::text, c.month_usage::text, c.month_start::text, k.limit_amount::text, k.limit_reset
+    from key_counters c join api_keys k on k.id = c.key_id
+    where c.key_id = any($2::text[]) order by c.key_id for update of c) x) as keys,
+  (select coalesce(json_agg(y order by y.tenant_id), '[]') from (
+    select tenant_id, balance::text, held::text, credited::text, debited::text
+    from balances where tenant_id = any($3::text[]) order by tenant_id for update) y) as balances`,
 };
-const LOCK_BALANCES = {
-  name: "vendo_ledger_balances",
-  text: "select tenant_id, balance, held, credited, debited from balances where tenant_id = any($1::text[]) order by tenant_id for update",
-};
+
+type Text<Row> = { [K in keyof Row]: Row[K] extends bigint ? string : Row[K] extends bigint | null ? string | null : Row[K] };
+
+function keyRow(k: Text<KeyRow>): KeyRow {
+  return {
+    key_id: k.key_id,
+    usage: BigInt(k.usage),
+    held: BigInt(k.held),
+    period_usage: BigInt(k.period_usage),
+    period_start: BigInt(k.period_start),
+    day_usage: BigInt(k.day_usage),
+    day_start: BigInt(k.day_start),
+    week_usage: BigInt(k.week_usage),
+    week_start: BigInt(k.week_start),
+    month_usage: BigInt(k.month_usage),
+    month_start: BigInt(k.month_start),
+    limit_amount: k.limit_amount === null ? null : BigInt(k.limit_amount),
+    limit_reset: k.limit_reset,
+  };
+}
+
+function balanceRow(b: Text<BalanceRow>): BalanceRow {
+  return { tenant_id: b.tenant_id, balance: BigInt(b.balance), held: BigInt(b.held), credited: BigInt(b.credited), debited: BigInt(b.debited) };
+}
 
 // $1 now · $2 instance · $3 epoch · new holds $4–$12 · ends $13–$17 · legs $18–$24 · notes $25–$27
 // · key counters $28–$38 · balances $39–$43 · operator accounts $44–$46.
@@ -132,22 +161,28 @@ export async function applyBatchPostgres(pool: pg.Pool, ops: LedgerOp[], context
   const client = await pool.connect();
   try {
     await client.query("begin");
-    let epoch: bigint | null = null;
-    if (hasAdmissions(ops)) {
-      // Shared lock: a reaper fencing this instance (an UPDATE of this row) waits for our commit,
-      // and sees the heartbeat we refresh here if it had gone quiet (see reaper.ts).
-      const instance = (await client.query<{ epoch: bigint; heartbeat_at: bigint }>({ ...LOCK_INSTANCE, values: [context.instanceId] })).rows[0];
-      if (!instance) throw new Error(`instance ${context.instanceId} is not registered`);
-      epoch = instance.epoch;
-      if (BigInt(context.now) - instance.heartbeat_at > BigInt(context.refreshHeartbeatAfterMs)) {
-        await client.query({ ...HEARTBEAT, values: [context.instanceId, String(context.now)] });
-      }
-    }
     const ending = endingRequestIds(ops);
     const holds = byId(ending.length ? (await client.query<HoldRow>({ ...LOCK_HOLDS, values: [ending] })).rows : [], (h) => h.request_id);
     const { keyIds, tenantIds } = accountsToLock(ops, holds);
-    const keys = byId(keyIds.length ? (await client.query<KeyRow>({ ...LOCK_KEYS, values: [keyIds] })).rows : [], (k) => k.key_id);
-    const balances = byId(tenantIds.length ? (await client.query<BalanceRow>({ ...LOCK_BALANCES, values: [tenantIds] })).rows : [], (b) => b.tenant_id);
+    const admits = hasAdmissions(ops);
+    // The instance row under a shared lock: a reaper fencing this instance (an UPDATE of the row)
+    // waits for our commit, and sees the heartbeat we refresh here if it had gone quiet (reaper.ts).
+    const locked = (
+      await client.query<{ instance: Text<{ epoch: bigint; heartbeat_at: bigint }> | null; keys: Array<Text<KeyRow>>; balances: Array<Text<BalanceRow>> }>({
+        ...LOCK_ACCOUNTS,
+        values: [admits ? context.instanceId : null, keyIds, tenantIds],
+      })
+    ).rows[0];
+    let epoch: bigint | null = null;
+    if (admits) {
+      if (!locked?.instance) throw new Error(`instance ${context.instanceId} is not registered`);
+      epoch = BigInt(locked.instance.epoch);
+      if (BigInt(context.now) - BigInt(locked.instance.heartbeat_at) > BigInt(context.refreshHeartbeatAfterMs)) {
+        await client.query({ ...HEARTBEAT, values: [context.instanceId, String(context.now)] });
+      }
+    }
+    const keys = byId((locked?.keys ?? []).map(keyRow), (k) => k.key_id);
+    const balances = byId((locked?.balances ?? []).map(balanceRow), (b) => b.tenant_id);
 
     const { results, writes } = planBatch(ops, { holds, keys, balances }, { now: context.now, instanceId: context.instanceId, epoch: epoch ?? 0n });
     await client.query({ ...WRITE, values: writeParams(writes, context, epoch ?? 0n) });
