@@ -77,9 +77,6 @@ function finishReasonOf(choices: AnswerJson["choices"]): string | null {
   return null;
 }
 
-/** Above this size a JSON answer's usage is found from its end instead of by parsing it all. */
-const FULL_PARSE_BYTES = 64 * 1024;
-
 /** A complete JSON answer (non-streaming), kept up to `maxBytes` for reading at the end. */
 export function createJsonMeter(maxBytes: number): Meter {
   const chunks: Buffer[] = [];
@@ -91,13 +88,11 @@ export function createJsonMeter(maxBytes: number): Meter {
     },
     generationId: () => null,
     finish() {
-      const body = Buffer.concat(chunks);
-      // A large answer (a long completion, many choices, embeddings) carries its usage last: read
-      // that object alone rather than parse megabytes on the event loop.
-      if (body.length > FULL_PARSE_BYTES) {
-        const fast = usageFromTail(body);
-        if (fast) return fast;
-      }
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      // An answer carries its usage last: read that object alone rather than parse the whole answer
+      // on the event loop (a long completion, many choices, embeddings are megabytes).
+      const fast = usageFromTail(body);
+      if (fast) return fast;
       // OpenRouter may send whitespace before the JSON while the model warms up: JSON.parse skips it.
       try {
         return fromAnswer(JSON.parse(body.toString("utf8")) as AnswerJson);
