@@ -12,6 +12,12 @@ import { storeKinds } from "../support/stores.js";
 import { startWorld, type World } from "../support/world.js";
 
 const MARKUP_BPS = 1_000n;
+
+/** The fields of an answer (or of OpenRouter's error body) this test reads. */
+interface Answer {
+  choices: unknown[];
+  error: { code: number; message: string; metadata: { limit_source: string; available_usd: string } };
+}
 const MODEL = "openai/gpt-4o-mini"; // 16,384 completion tokens at most, 0.0000006 USD each
 
 for (const { kind, skip } of storeKinds) {
@@ -27,7 +33,7 @@ for (const { kind, skip } of storeKinds) {
         method: "POST",
         headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
         body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "write as much as you can" }], ...body }),
-      }).then(async (res) => ({ status: res.statusCode, headers: res.headers, body: (await res.body.json()) as Record<string, any> }));
+      }).then(async (res) => ({ status: res.statusCode, headers: res.headers, body: (await res.body.json()) as Answer }));
 
     const db = () => world.server.store.db;
     const holdsOf = (tenantId: string) => db().selectFrom("holds").selectAll().where("tenant_id", "=", tenantId).execute();
