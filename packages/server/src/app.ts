@@ -1,7 +1,7 @@
 // Composition root: one HTTP server, the proxy (hot path) first, everything else to the control API.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { catalog as shippedCatalog, getIntegration, proxyHost } from "@vendo/integrations";
+import { getIntegration, proxyHost } from "@vendo/integrations";
 import { resolveConfig, type ServerOptions } from "./config.js";
 import type { ServerContext } from "./context.js";
 import { createControlApi } from "./control/index.js";
@@ -62,17 +62,17 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
     config,
     store,
     secrets: createSecretBox(config.secretKey),
-    catalog: shippedCatalog,
+    catalog: config.catalog,
     logger,
     instanceId: newId("ins"),
     apiUrl: () => (config.publicUrl ?? listenUrl).replace(/\/+$/, ""),
     proxyUrl: (slug) => {
-      const integration = getIntegration(slug, shippedCatalog);
+      const integration = getIntegration(slug, config.catalog);
       return config.proxyDomain
         ? `https://${proxyHost(integration, config.proxyDomain)}`
         : `${ctx.apiUrl()}/proxy/${slug}`;
     },
-    upstreamUrl: createUpstreamUrlResolver(config.upstreams, shippedCatalog),
+    upstreamUrl: createUpstreamUrlResolver(config.upstreams, config.catalog),
   };
 
   const proxy = await createProxy(ctx).catch(async (error: unknown) => {

@@ -1,6 +1,6 @@
 // Everything a server instance is configured with, resolved once at start-up from options and env.
 import { join } from "node:path";
-import { catalog } from "@vendo/integrations";
+import { catalog as shippedCatalog, loadCatalog, type Integration } from "@vendo/integrations";
 import { loadSecretKey } from "./security/secretBox.js";
 import { upstreamOverridesFromEnv } from "./upstreamUrls.js";
 
@@ -22,6 +22,8 @@ export interface ServerOptions {
   secretKey?: string;
   /** Upstream base URLs by integration slug, replacing the catalog's (e.g. a sandbox). */
   upstreams?: Record<string, string>;
+  /** A catalog folder (<slug>.json files) to serve instead of the shipped one; also VENDO_CATALOG_DIR. */
+  catalogDir?: string;
   /**
    * The overridden upstreams are Vendo's sandbox on this machine (set by `vendo dev` when it starts
    * one): its `x-sandbox-*` headers and `~fault` model suffixes pass through the proxy. Only the
@@ -72,6 +74,8 @@ export interface ServerConfig {
   adminToken: string | null;
   secretKey: Buffer;
   upstreams: Record<string, string>;
+  /** The integrations this instance serves (the shipped catalog unless catalogDir says otherwise). */
+  catalog: ReadonlyMap<string, Integration>;
   sandboxUpstream: boolean;
   devProxyDomain: string | null;
   holdTimeoutMs: number;
@@ -100,6 +104,8 @@ export function resolveDataPaths(options: { dataDir?: string | undefined; sqlite
 
 export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const { dataDir, sqlitePath } = resolveDataPaths(options, env);
+  const catalogDir = options.catalogDir ?? env.VENDO_CATALOG_DIR;
+  const catalog = catalogDir ? loadCatalog(catalogDir) : shippedCatalog;
   return {
     port: options.port ?? Number(env.PORT ?? 8080),
     host: options.host ?? env.VENDO_HOST ?? "127.0.0.1",
@@ -112,6 +118,7 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     adminToken: options.adminToken ?? env.VENDO_ADMIN_TOKEN ?? null,
     secretKey: loadSecretKey(options.secretKey ?? env.VENDO_SECRET_KEY, join(dataDir, "secret.key")),
     upstreams: options.upstreams ?? upstreamOverridesFromEnv(env, catalog),
+    catalog,
     sandboxUpstream: sandboxUpstream(options),
     devProxyDomain: options.devProxyDomain ?? null,
     holdTimeoutMs: options.holdTimeoutMs ?? 10 * 60_000,

@@ -12,9 +12,11 @@ import type { Nanos } from "./money.js";
 import { bumpAccount } from "./operatorAccounts.js";
 
 /** booked: drift booked as unexplained · agreed: no drift · in_flight: calls running, nothing
- *  booked · negative: books exceed the upstream's record · unreachable: the upstream did not answer.
- *  (A recorded run may also say `rebaselined`: see rebaseline.) */
-export type ReconcileOutcome = "booked" | "agreed" | "in_flight" | "negative" | "unreachable";
+ *  booked · negative: books exceed the upstream's record · unreachable: the upstream did not answer
+ *  · no_upstream_record: the upstream keeps no usage record for the credential that Vendo can read
+ *  (nothing to compare with: the books are Vendo's alone). (A recorded run may also say
+ *  `rebaselined`: see rebaseline.) */
+export type ReconcileOutcome = "booked" | "agreed" | "in_flight" | "negative" | "unreachable" | "no_upstream_record";
 
 export interface CredentialReconciliation {
   credentialId: string;
@@ -35,8 +37,9 @@ export interface CredentialReconciliation {
 export interface ReconciliationDeps {
   store: Store;
   logger: Logger;
-  /** The upstream's lifetime usage figure for a credential (nano-USD); throws when unreachable. */
-  readUsage(credential: { id: string; integration: string }): Promise<Nanos>;
+  /** The upstream's lifetime usage figure for a credential (nano-USD); null when the upstream keeps
+   *  no such record; throws when unreachable. */
+  readUsage(credential: { id: string; integration: string }): Promise<Nanos | null>;
 }
 
 export interface ReconcileOptions {
@@ -73,7 +76,12 @@ async function reconcileCredential(
     const before = await bookedFor(deps.store, credential.id);
     let usage: Nanos;
     try {
-      usage = (await deps.readUsage(credential)) - credential.baseline;
+      const lifetime = await deps.readUsage(credential);
+      if (lifetime === null) {
+        result = { credentialId: credential.id, integration: credential.integration, outcome: "no_upstream_record", upstreamUsage: null, booked: before, drift: 0n, bookedUnexplained: 0n, inFlight: 0 };
+        break;
+      }
+      usage = lifetime - credential.baseline;
     } catch (error) {
       deps.logger.warn({ credential: credential.id, err: error }, "upstream usage unavailable; credential not reconciled");
       result = { credentialId: credential.id, integration: credential.integration, outcome: "unreachable", upstreamUsage: null, booked: before, drift: 0n, bookedUnexplained: 0n, inFlight: 0 };
@@ -180,10 +188,11 @@ export async function establishBaselines(deps: ReconciliationDeps, credentialIds
     try {
       const usage = await deps.readUsage(credential);
       // Books for a credential with no baseline come only from data older than baselines: keep them.
+      // An upstream with no usage record has nothing to baseline against: the credential joins at 0.
       const booked = await bookedFor(deps.store, credential.id);
       await deps.store.db
         .updateTable("pool_credentials")
-        .set({ baseline_usage: usage - booked })
+        .set({ baseline_usage: usage === null ? 0n : usage - booked })
         .where("id", "=", credential.id)
         .where("baseline_usage", "is", null)
         .execute();

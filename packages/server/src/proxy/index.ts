@@ -1,20 +1,23 @@
 // The proxy (data plane). Routes a request to its integration, then runs the metered call's
 // lifecycle or answers an account endpoint. Kept apart from the control API on purpose.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Integration } from "@vendo/integrations";
+import { adapterFor, RequestRefused, type AccountEndpoint, type Adapter } from "@vendo/integrations/adapters";
 import type { ServerContext } from "../context.js";
 import { backfillCallRecords, createCallRecorder } from "../ledger/callRecords.js";
 import { createLedger, type Ledger } from "../ledger/ledger.js";
 import { createReaper, type ReapReport } from "../ledger/reaper.js";
 import { establishBaselines, reconcileWithUpstream, type CredentialReconciliation } from "../ledger/reconciliation.js";
 import { newTimeOrderedId } from "../security/apiKeys.js";
-import { accountEndpointFor, createAccountEndpoints } from "./accountEndpoints.js";
+import { accountFacts } from "./accountEndpoints.js";
 import { createCors } from "./cors.js";
 import { createCredentialPool } from "./credentialPool.js";
 import { ProxyError, sendError, sendJson } from "./errors.js";
-import { createKeyCache } from "./keyCache.js";
+import { createKeyCache, type KeyRecord } from "./keyCache.js";
 import { meteredCall, type MeteredCallDeps } from "./meteredCall.js";
 import { proxyMetrics } from "./metrics.js";
 import { createPriceBook } from "./priceBook.js";
+import { passThrough } from "./passThrough.js";
 import { createRateLimiter } from "./rateLimiter.js";
 import { createRouter, type ProxyRoute } from "./router.js";
 import { upstreamExtensions } from "./sandboxUpstream.js";
@@ -64,7 +67,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   const inFlight = new Set<string>();
   let markups = new Map<string, bigint>();
   const markupBps = (slug: string) => markups.get(slug) ?? 0n;
-  const accounts = createAccountEndpoints({ store, ledger, calls, priceBook, markupBps });
+  const accountDeps = { store, ledger, calls, priceBook, markupBps };
 
   // Changes made through the control API (keys, pool, markup) reach this instance within SYNC_MS.
   let syncedAt = Date.now();
@@ -139,34 +142,40 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     onSettled: (call) => proxyMetrics.chargedNanos.inc({ integration: call.integration }, Number(call.charge)),
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse, target: ProxyRoute, requestId: string): Promise<void> {
-    const { integration, path } = target;
-    if (!integration) throw new ProxyError("NOT_FOUND", "Unknown integration.");
+  const answerAccount = async (endpoint: AccountEndpoint, integration: Integration, key: KeyRecord | null, query: string): Promise<unknown> => {
+    try {
+      return await endpoint.answer(accountFacts(accountDeps, integration, key), query);
+    } catch (error) {
+      if (error instanceof RequestRefused) throw new ProxyError(error.code, error.message);
+      throw error;
+    }
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, integration: Integration, adapter: Adapter, target: ProxyRoute, requestId: string): Promise<void> {
+    const { path, query } = target;
     const method = req.method ?? "GET";
     if (method === "OPTIONS") {
-      const routeExists = (m: string) => accountEndpointFor(integration, m, path) !== null || integration.proxy.paths.some((p) => p.path === path && p.method === m);
+      const routeExists = (m: string) => adapter.accountEndpoint?.(m, path, integration) != null || integration.proxy.paths.some((p) => p.path === path && p.method === m);
       return cors.preflight(req, res, integration, routeExists, requestId);
     }
-    const endpoint = accountEndpointFor(integration, method, path);
+    const endpoint = adapter.accountEndpoint?.(method, path, integration) ?? null;
     const forwardable = integration.proxy.paths.find((p) => p.path === path && p.method === method);
     if (!endpoint && !forwardable) throw new ProxyError("NOT_FOUND", `No route ${method} ${path}.`);
-    if (endpoint === "models") {
+    if (endpoint?.public) {
       await cors.allowPublic(req, res, integration);
-      return sendJson(res, 200, await accounts.models(integration), requestId);
+      return sendJson(res, 200, await answerAccount(endpoint, integration, null, query), requestId);
     }
 
     const now = Date.now();
-    const key = await keys.authenticate(req, integration.slug, now);
+    const key = await keys.authenticate(req, integration, now);
     cors.allowKey(req, res, key);
     if (key.rpm !== null) {
       const wait = rateLimiter.take(key.id, key.rpm, now);
       if (wait > 0) throw new ProxyError("RATE_LIMITED", undefined, { "retry-after": String(wait) });
     }
-    if (endpoint === "key") return sendJson(res, 200, await accounts.key(key), requestId);
-    if (endpoint === "credits") return sendJson(res, 200, await accounts.credits(key), requestId);
-    if (endpoint === "generation") return sendJson(res, 200, await accounts.generation(key, target.query), requestId);
-
-    await meteredCall(callDeps, req, res, { integration, path, key, requestId, startedAt: now });
+    if (endpoint) return sendJson(res, 200, await answerAccount(endpoint, integration, key, query), requestId);
+    if (!forwardable?.metered) return passThrough(callDeps, req, res, { integration, path, query, key, requestId });
+    await meteredCall(callDeps, req, res, { integration, adapter, path, query, key, requestId, startedAt: now });
   }
 
   return {
@@ -183,12 +192,16 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     sync,
     handle(req, res, target) {
       const requestId = newTimeOrderedId("req");
-      const slug = target.integration?.slug ?? "unknown";
-      handle(req, res, target, requestId)
+      const { integration } = target;
+      const slug = integration?.slug ?? "unknown";
+      const adapter = integration ? adapterFor(integration) : null;
+      // Errors in the integration's own shape, so its clients read them as their provider's.
+      const render = adapter ? adapter.errorBody : undefined;
+      (integration && adapter ? handle(req, res, integration, adapter, target, requestId) : Promise.reject(new ProxyError("NOT_FOUND", "Unknown integration.")))
         .catch((error: unknown) => {
-          if (error instanceof ProxyError) return sendError(res, error, requestId);
+          if (error instanceof ProxyError) return sendError(res, error, requestId, render);
           logger.error({ requestId, err: (error as Error).message }, "proxy request failed");
-          sendError(res, new ProxyError("UPSTREAM_UNAVAILABLE", "Internal error; nothing was charged."), requestId);
+          sendError(res, new ProxyError("UPSTREAM_UNAVAILABLE", "Internal error; nothing was charged."), requestId, render);
         })
         .finally(() => {
           proxyMetrics.requests.inc({ integration: slug, status: String(res.statusCode) });

@@ -1,0 +1,17 @@
+// Adapter kind → adapter: the one place the proxy learns which code serves an integration
+// (chosen by the catalog's `adapter` field, see packages/integrations/src/schema.ts).
+import { adapterKind } from "../src/integration.js";
+import type { AdapterKind, Integration } from "../src/schema.js";
+import { openrouterAdapter } from "../catalog/openrouter/index.js";
+import { perCallAdapter } from "./perCall.js";
+import type { Adapter } from "./seam.js";
+
+const adapters: Readonly<Record<AdapterKind, Adapter>> = {
+  openrouter: openrouterAdapter,
+  per_call: perCallAdapter,
+};
+
+/** The adapter of an integration (its catalog entry's, or the generic per-call one). */
+export function adapterFor(integration: Integration): Adapter {
+  return adapters[adapterKind(integration)];
+}
