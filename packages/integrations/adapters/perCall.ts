@@ -16,6 +16,7 @@ function oneUnitMeter(): Meter {
 
 function oneCall(): CallRequest {
   return {
+    endpoint: "call",
     models: [],
     model: null,
     stream: false,

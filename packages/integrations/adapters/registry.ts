@@ -2,12 +2,14 @@
 // (chosen by the catalog's `adapter` field, see packages/integrations/src/schema.ts).
 import { adapterKind } from "../src/integration.js";
 import type { AdapterKind, Integration } from "../src/schema.js";
+import { openaiAdapter } from "../catalog/openai/index.js";
 import { openrouterAdapter } from "../catalog/openrouter/index.js";
 import { perCallAdapter } from "./perCall.js";
 import type { Adapter } from "./seam.js";
 
 const adapters: Readonly<Record<AdapterKind, Adapter>> = {
   openrouter: openrouterAdapter,
+  openai: openaiAdapter,
   per_call: perCallAdapter,
 };
 

@@ -45,6 +45,8 @@ export interface RequestBound {
 
 /** What admission needs from a request (adapter.readRequest's answer). */
 export interface CallRequest {
+  /** The adapter's name for the kind of call (chat, responses, embedding, …), for its later steps. */
+  endpoint: string;
   /** Models the call may be served by (several with fallbacks); empty for an API without models. */
   models: string[];
   /** The model the call names, for the call's record; null when none. */

@@ -95,7 +95,7 @@ export const MeteringSchema = z.discriminatedUnion("kind", [
 ]);
 
 /** The adapter kinds the proxy has: how requests are read, metered, priced and looked up upstream. */
-export const ADAPTER_KINDS = ["openrouter", "per_call"] as const;
+export const ADAPTER_KINDS = ["openrouter", "openai", "per_call"] as const;
 
 export const IntegrationSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -127,6 +127,9 @@ export const IntegrationSchema = z.strictObject({
   envVars: z.array(EnvVarSchema).min(1),
   /** Clients that do not pick the injected env vars up by themselves: the docs page and `vendo run` show each. */
   clients: z.array(ClientNoteSchema).default([]),
+  /** What a developer should know about calls through the proxy (metering, refusals), one
+   *  paragraph each: the docs page's Metering section lists them. */
+  notes: z.array(z.string().min(1)).default([]),
   metering: MeteringSchema,
   /** The adapter (packages/integrations/catalog/<adapter>/, or adapters/ for generic ones) that
    *  knows this upstream's request and answer dialect; a per-call integration defaults to per_call. */

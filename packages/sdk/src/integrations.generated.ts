@@ -12,6 +12,12 @@ export interface IntegrationFacts {
 }
 
 export const integrations = {
+  "openai": {
+    name: "OpenAI",
+    tokenEnv: "OPENAI_API_KEY",
+    baseUrlEnv: "OPENAI_BASE_URL",
+    providerBaseUrl: "https://api.openai.com/v1",
+  },
   "openrouter": {
     name: "OpenRouter",
     tokenEnv: "OPENROUTER_API_KEY",

@@ -42,6 +42,7 @@ export function readChatCompletionRequest(fields: Record<string, unknown>, kind:
   if (stream !== undefined && typeof stream !== "boolean") throw bad("'stream' must be a boolean.");
   checkPrompt(fields, kind, rules);
   return {
+    endpoint: kind,
     models,
     model: (model as string | undefined) ?? null,
     stream: stream === true,

@@ -23,6 +23,8 @@ export interface World {
   server: VendoServer;
   /** Base URL a client uses: the proxy URL ending in /v1. */
   proxyBaseUrl: string;
+  /** An integration's proxy URL as its clients take it (its base path included). */
+  proxyUrl(slug: string): string;
   poolKeys: string[];
   /** Every log line the server wrote. */
   logs: string[];
@@ -75,7 +77,7 @@ export async function startWorld(kind: StoreKind, options: WorldOptions = {}): P
       dataDir,
       adminToken: WORLD_ADMIN_TOKEN,
       secretKey: TEST_SECRET_KEY,
-      upstreams: { openrouter: `${sandbox.url}/api`, ...options.upstreams },
+      upstreams: { ...sandbox.upstreamUrls, ...options.upstreams },
       logStream,
       ...options.server,
     });
@@ -105,6 +107,7 @@ export async function startWorld(kind: StoreKind, options: WorldOptions = {}): P
     sandbox,
     server,
     proxyBaseUrl: `${server.url}/proxy/openrouter/v1`,
+    proxyUrl: (slug) => `${server.url}/proxy/${slug}${server.ctx.catalog.get(slug)?.proxy.basePath ?? ""}`,
     poolKeys,
     logs,
     async createTenant(usd) {

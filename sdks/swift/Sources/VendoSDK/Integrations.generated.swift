@@ -4,6 +4,13 @@ extension Vendo {
     /// Every integration in Vendo's catalog, in slug order.
     public static let integrations: [IntegrationFacts] = [
         IntegrationFacts(
+            slug: "openai",
+            name: "OpenAI",
+            tokenEnv: "OPENAI_API_KEY",
+            baseUrlEnv: "OPENAI_BASE_URL",
+            providerBaseUrl: "https://api.openai.com/v1"
+        ),
+        IntegrationFacts(
             slug: "openrouter",
             name: "OpenRouter",
             tokenEnv: "OPENROUTER_API_KEY",
