@@ -2,6 +2,7 @@
 // (chosen by the catalog's `adapter` field, see packages/integrations/src/schema.ts).
 import { adapterKind } from "../src/integration.js";
 import type { AdapterKind, Integration } from "../src/schema.js";
+import { anthropicAdapter } from "../catalog/anthropic/index.js";
 import { openaiAdapter } from "../catalog/openai/index.js";
 import { openrouterAdapter } from "../catalog/openrouter/index.js";
 import { perCallAdapter } from "./perCall.js";
@@ -10,6 +11,7 @@ import type { Adapter } from "./seam.js";
 const adapters: Readonly<Record<AdapterKind, Adapter>> = {
   openrouter: openrouterAdapter,
   openai: openaiAdapter,
+  anthropic: anthropicAdapter,
   per_call: perCallAdapter,
 };
 

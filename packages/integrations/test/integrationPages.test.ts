@@ -11,6 +11,7 @@ import { codeBlocks, plainText, prose, section, tableRows } from "./support/rend
 const providers: Record<string, { token: string; baseUrl: string; provider: string }> = {
   openrouter: { token: "OPENROUTER_API_KEY", baseUrl: "OPENROUTER_BASE_URL", provider: "https://openrouter.ai/api/v1" },
   openai: { token: "OPENAI_API_KEY", baseUrl: "OPENAI_BASE_URL", provider: "https://api.openai.com/v1" },
+  anthropic: { token: "ANTHROPIC_API_KEY", baseUrl: "ANTHROPIC_BASE_URL", provider: "https://api.anthropic.com" },
 };
 
 describe("each integration's docs page says what its catalog entry says", () => {
@@ -53,5 +54,16 @@ describe("each integration's docs page says what its catalog entry says", () => 
       ["POST /v1/chat/completions metered", "POST /v1/responses metered", "POST /v1/embeddings metered", "GET /v1/models free"],
     );
     assert.equal(openai.adapter, "openai");
+  });
+
+  it("anthropic: messages metered; token counting and models forwarded free; the key in x-api-key, the version passed on", () => {
+    const anthropic = getIntegration("anthropic");
+    assert.deepEqual(
+      anthropic.proxy.paths.map((p) => `${p.method} ${p.path} ${p.metered ? "metered" : "free"}`),
+      ["POST /v1/messages metered", "POST /v1/messages/count_tokens free", "GET /v1/models free"],
+    );
+    assert.deepEqual(anthropic.upstream.auth, { header: "x-api-key" });
+    assert.deepEqual(anthropic.upstream.passHeaders, ["anthropic-version", "anthropic-beta"]);
+    assert.equal(anthropic.adapter, "anthropic");
   });
 });

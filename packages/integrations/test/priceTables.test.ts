@@ -5,13 +5,14 @@
 // either shows here before it shows as a charge the provider did not bill.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { openaiModels } from "@vendo/sandbox";
+import { anthropicModels, openaiModels } from "@vendo/sandbox";
 import { catalog, catalogPrices, perToken } from "../src/index.ts";
 
 const tables = [...catalog.values()].filter((i) => i.metering.kind === "per_token" && i.metering.prices !== "upstream");
 /** The sandbox's own table of each provider the catalog prices itself. */
 const sandboxTables: Record<string, ReadonlyArray<{ id: string; pricing: Record<string, string | undefined> }>> = {
   openai: openaiModels.map((m) => ({ id: m.id, pricing: { ...m.pricing } })),
+  anthropic: anthropicModels.map((m) => ({ id: m.id, pricing: { ...m.pricing } })),
 };
 
 /** Per-token decimal text × 1,000,000, exactly, as decimal text. */

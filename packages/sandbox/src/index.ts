@@ -26,3 +26,4 @@ export { chatRequestSchema, completionRequestSchema, embeddingRequestSchema, req
 export { PROCESSING_COMMENT, DONE_LINE } from "./shapes.ts";
 export { openaiModels, findOpenaiModel } from "./upstreams/openai/models.ts";
 export { toolArguments } from "./toolArguments.ts";
+export { anthropicModels, findAnthropicModel } from "./upstreams/anthropic/models.ts";

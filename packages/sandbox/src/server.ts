@@ -14,6 +14,7 @@ import { handleAdmin } from "./routes/admin.ts";
 import { chatEndpoint } from "./routes/chat.ts";
 import { completionsEndpoint } from "./routes/completions.ts";
 import { embeddingsEndpoint } from "./routes/embeddings.ts";
+import { ANTHROPIC_PREFIX, anthropicRoutes } from "./upstreams/anthropic/routes.ts";
 import { OPENAI_PREFIX, openaiRoutes } from "./upstreams/openai/routes.ts";
 import { openrouterDialect } from "./upstreams/openrouter.ts";
 
@@ -92,7 +93,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     keys.resetUsage();
   };
 
-  const upstreams: UpstreamRoutes[] = [openaiRoutes(ctx)];
+  const upstreams: UpstreamRoutes[] = [openaiRoutes(ctx), anthropicRoutes(ctx)];
   const server = createServer({ keepAlive: true, noDelay: true, keepAliveTimeout: 60_000, headersTimeout: 61_000 }, (req, res) => {
     const pending = route(ctx, upstreams, reset, req, res);
     if (pending) {
@@ -117,7 +118,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   return {
     url,
     baseUrl: `${url}/api/v1`,
-    upstreamUrls: { openrouter: `${url}/api`, openai: `${url}${OPENAI_PREFIX}` },
+    upstreamUrls: { openrouter: `${url}/api`, openai: `${url}${OPENAI_PREFIX}`, anthropic: `${url}${ANTHROPIC_PREFIX}` },
     port: address.port,
     calls: (filter) => audit.calls(filter),
     totals: () => audit.totals(),

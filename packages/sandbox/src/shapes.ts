@@ -25,8 +25,8 @@ export interface FinishInfo {
 
 /** SSE events of one generation. Each string is whole events (`data: …` and the blank line). */
 export interface StreamShape {
-  /** What goes before any choice's events ("" for nothing). */
-  open(): string;
+  /** What goes before any choice's events ("" for nothing); `metered` is what the call bills. */
+  open(metered: Metered): string;
   /** Chunk sent for choice `index` before its first content chunk (chat's role chunk), or null. */
   first(index: number): string | null;
   piece(text: string, index: number): string;

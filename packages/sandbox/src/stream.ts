@@ -59,7 +59,7 @@ function resetSocket(res: ServerResponse): void {
 export async function streamGeneration(res: ServerResponse, call: Call, plan: StreamPlan): Promise<void> {
   const { shape, metered, interrupt, chunkDelayMs, choices, pieceOf } = plan;
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...plan.headers });
-  const open = shape.open();
+  const open = shape.open(metered);
   if (open) res.write(open);
   for (let c = 0; c < choices; c++) {
     const first = shape.first(c);

@@ -12,6 +12,12 @@ export interface IntegrationFacts {
 }
 
 export const integrations = {
+  "anthropic": {
+    name: "Anthropic",
+    tokenEnv: "ANTHROPIC_API_KEY",
+    baseUrlEnv: "ANTHROPIC_BASE_URL",
+    providerBaseUrl: "https://api.anthropic.com",
+  },
   "openai": {
     name: "OpenAI",
     tokenEnv: "OPENAI_API_KEY",

@@ -183,7 +183,7 @@ export async function meteredCall(deps: MeteredCallDeps, req: IncomingMessage, r
       await release({ status: "upstream_error", http_status: BigInt(upstream.statusCode), generation_id: generationId });
       return;
     }
-    if (usage.estimated && generationId && !ownKey) {
+    if (usage.estimated && generationId && !ownKey && adapter.records.lookupGeneration) {
       // The usage never came (the stream broke): the upstream's own record of the generation is the price.
       usage = (await upstreamUsage(deps, integration.slug, generationId, credentialId)) ?? usage;
     }

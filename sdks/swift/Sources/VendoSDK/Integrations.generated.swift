@@ -4,6 +4,13 @@ extension Vendo {
     /// Every integration in Vendo's catalog, in slug order.
     public static let integrations: [IntegrationFacts] = [
         IntegrationFacts(
+            slug: "anthropic",
+            name: "Anthropic",
+            tokenEnv: "ANTHROPIC_API_KEY",
+            baseUrlEnv: "ANTHROPIC_BASE_URL",
+            providerBaseUrl: "https://api.anthropic.com"
+        ),
+        IntegrationFacts(
             slug: "openai",
             name: "OpenAI",
             tokenEnv: "OPENAI_API_KEY",
