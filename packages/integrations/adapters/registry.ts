@@ -5,6 +5,7 @@ import type { AdapterKind, Integration } from "../src/schema.js";
 import { anthropicAdapter } from "../catalog/anthropic/index.js";
 import { openaiAdapter } from "../catalog/openai/index.js";
 import { openrouterAdapter } from "../catalog/openrouter/index.js";
+import { tavilyAdapter } from "../catalog/tavily/index.js";
 import { perCallAdapter } from "./perCall.js";
 import type { Adapter } from "./seam.js";
 
@@ -12,6 +13,7 @@ const adapters: Readonly<Record<AdapterKind, Adapter>> = {
   openrouter: openrouterAdapter,
   openai: openaiAdapter,
   anthropic: anthropicAdapter,
+  tavily: tavilyAdapter,
   per_call: perCallAdapter,
 };
 

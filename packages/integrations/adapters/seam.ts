@@ -244,4 +244,7 @@ export interface Adapter {
   accountEndpoint?(method: string, path: string, integration: Integration): AccountEndpoint | null;
   /** The body of an error Vendo answers itself, in the upstream's error shape. */
   errorBody(error: VendoError, requestId: string): unknown;
+  /** Statuses besides 401, 402, 429 and 5xx with which this upstream refuses a credential without
+   *  running the call (its credits spent, say): the proxy tries the pool's next credential. */
+  credentialRefusals?: readonly number[];
 }

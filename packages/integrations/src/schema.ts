@@ -95,7 +95,7 @@ export const MeteringSchema = z.discriminatedUnion("kind", [
 ]);
 
 /** The adapter kinds the proxy has: how requests are read, metered, priced and looked up upstream. */
-export const ADAPTER_KINDS = ["openrouter", "openai", "anthropic", "per_call"] as const;
+export const ADAPTER_KINDS = ["openrouter", "openai", "anthropic", "tavily", "per_call"] as const;
 
 export const IntegrationSchema = z.strictObject({
   $schema: z.string().optional(),

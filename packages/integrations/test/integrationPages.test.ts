@@ -12,6 +12,7 @@ const providers: Record<string, { token: string; baseUrl: string; provider: stri
   openrouter: { token: "OPENROUTER_API_KEY", baseUrl: "OPENROUTER_BASE_URL", provider: "https://openrouter.ai/api/v1" },
   openai: { token: "OPENAI_API_KEY", baseUrl: "OPENAI_BASE_URL", provider: "https://api.openai.com/v1" },
   anthropic: { token: "ANTHROPIC_API_KEY", baseUrl: "ANTHROPIC_BASE_URL", provider: "https://api.anthropic.com" },
+  tavily: { token: "TAVILY_API_KEY", baseUrl: "TAVILY_BASE_URL", provider: "https://api.tavily.com" },
 };
 
 describe("each integration's docs page says what its catalog entry says", () => {

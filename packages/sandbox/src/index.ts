@@ -27,3 +27,4 @@ export { PROCESSING_COMMENT, DONE_LINE } from "./shapes.ts";
 export { openaiModels, findOpenaiModel } from "./upstreams/openai/models.ts";
 export { toolArguments } from "./toolArguments.ts";
 export { anthropicModels, findAnthropicModel } from "./upstreams/anthropic/models.ts";
+export { TAVILY_CREDIT_USD } from "./upstreams/tavily/search.ts";

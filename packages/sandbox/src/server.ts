@@ -16,6 +16,7 @@ import { completionsEndpoint } from "./routes/completions.ts";
 import { embeddingsEndpoint } from "./routes/embeddings.ts";
 import { ANTHROPIC_PREFIX, anthropicRoutes } from "./upstreams/anthropic/routes.ts";
 import { OPENAI_PREFIX, openaiRoutes } from "./upstreams/openai/routes.ts";
+import { TAVILY_PREFIX, tavilyRoutes } from "./upstreams/tavily/search.ts";
 import { openrouterDialect } from "./upstreams/openrouter.ts";
 
 export interface SandboxOptions {
@@ -36,7 +37,7 @@ export interface Sandbox {
   readonly baseUrl: string;
   /** Each imitated upstream's base URL as its catalog entry names it (OpenRouter's <url>/api,
    *  OpenAI's <url>/openai, …): what a Vendo server's `upstreams` option takes. */
-  readonly upstreamUrls: Readonly<Record<string, string>>;
+  readonly upstreamUrls: Readonly<{ openrouter: string; openai: string; anthropic: string; tavily: string }>;
   readonly port: number;
   /** Every call the generation routes received, oldest first (a copy). */
   calls(filter?: CallFilter): SandboxCall[];
@@ -93,7 +94,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     keys.resetUsage();
   };
 
-  const upstreams: UpstreamRoutes[] = [openaiRoutes(ctx), anthropicRoutes(ctx)];
+  const upstreams: UpstreamRoutes[] = [openaiRoutes(ctx), anthropicRoutes(ctx), tavilyRoutes(ctx)];
   const server = createServer({ keepAlive: true, noDelay: true, keepAliveTimeout: 60_000, headersTimeout: 61_000 }, (req, res) => {
     const pending = route(ctx, upstreams, reset, req, res);
     if (pending) {
@@ -118,7 +119,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   return {
     url,
     baseUrl: `${url}/api/v1`,
-    upstreamUrls: { openrouter: `${url}/api`, openai: `${url}${OPENAI_PREFIX}`, anthropic: `${url}${ANTHROPIC_PREFIX}` },
+    upstreamUrls: { openrouter: `${url}/api`, openai: `${url}${OPENAI_PREFIX}`, anthropic: `${url}${ANTHROPIC_PREFIX}`, tavily: `${url}${TAVILY_PREFIX}` },
     port: address.port,
     calls: (filter) => audit.calls(filter),
     totals: () => audit.totals(),

@@ -10,6 +10,8 @@ export interface Metered {
   /** Of the prompt, tokens written to the cache (default lifetime / longer lifetime). */
   readonly cacheWriteTokens: number;
   readonly cacheWriteLongTokens: number;
+  /** Per-call upstreams: the units billed (Tavily's credits); absent for token-priced calls. */
+  readonly units?: number;
   /** prompt + completion + request (+ cache reads), exactly: reported as `usage.cost`. */
   readonly costExact: string;
   /** The same, rounded once (half up) to the nano-USD: what the sandbox bills the key. */

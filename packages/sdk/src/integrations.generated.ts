@@ -30,6 +30,12 @@ export const integrations = {
     baseUrlEnv: "OPENROUTER_BASE_URL",
     providerBaseUrl: "https://openrouter.ai/api/v1",
   },
+  "tavily": {
+    name: "Tavily",
+    tokenEnv: "TAVILY_API_KEY",
+    baseUrlEnv: "TAVILY_BASE_URL",
+    providerBaseUrl: "https://api.tavily.com",
+  },
 } as const satisfies Record<string, IntegrationFacts>;
 
 export type IntegrationSlug = keyof typeof integrations;

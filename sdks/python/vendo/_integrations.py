@@ -19,4 +19,10 @@ INTEGRATIONS = {
         "base_url_env": "OPENROUTER_BASE_URL",
         "provider_base_url": "https://openrouter.ai/api/v1",
     },
+    "tavily": {
+        "name": "Tavily",
+        "token_env": "TAVILY_API_KEY",
+        "base_url_env": "TAVILY_BASE_URL",
+        "provider_base_url": "https://api.tavily.com",
+    },
 }

@@ -135,8 +135,9 @@ function presentedKey(req: IncomingMessage, integration: Integration): string {
   }
   const authorization = req.headers.authorization;
   if (typeof authorization === "string" && authorization.slice(0, 7).toLowerCase() === "bearer ") return authorization.slice(7).trim();
-  if (own === undefined && authorization === undefined) {
-    throw new ProxyError("MISSING_KEY", `Missing API key: send '${header}: ${scheme ? `${scheme} ` : ""}vendo_sk_…'.`);
+  if (!own && !authorization) {
+    const shown = header === "authorization" ? "Authorization" : header;
+    throw new ProxyError("MISSING_KEY", `Missing API key: send '${shown}: ${scheme ? `${scheme} ` : ""}vendo_sk_…'.`);
   }
   return "";
 }

@@ -24,5 +24,12 @@ extension Vendo {
             baseUrlEnv: "OPENROUTER_BASE_URL",
             providerBaseUrl: "https://openrouter.ai/api/v1"
         ),
+        IntegrationFacts(
+            slug: "tavily",
+            name: "Tavily",
+            tokenEnv: "TAVILY_API_KEY",
+            baseUrlEnv: "TAVILY_BASE_URL",
+            providerBaseUrl: "https://api.tavily.com"
+        ),
     ]
 }
