@@ -40,6 +40,9 @@ export interface ReaperDeps {
   markupBps(integration: string): bigint;
   /** The upstream's record of a generation; null when it has none (yet). Throws when unreachable. */
   lookupGeneration(hold: { integration: string; generationId: string; credentialId: string }): Promise<GenerationFacts | null>;
+  /** Whether an integration's upstream keeps records of generations at all: when it keeps none,
+   *  an orphan does not wait the grace period for one (default: it keeps them). */
+  keepsGenerationRecords?(integration: string): boolean;
 }
 
 export interface ReapReport {
@@ -144,7 +147,8 @@ export function createReaper(deps: ReaperDeps) {
         deps.logger.warn({ requestId: hold.request_id, err: error }, "upstream record of an orphaned call unavailable; retrying later");
         return "waiting";
       }
-      if (!facts && now - Number(hold.created_at) < deps.recordGraceMs) return "waiting";
+      const mayStillCome = deps.keepsGenerationRecords?.(hold.integration) ?? true;
+      if (!facts && mayStillCome && now - Number(hold.created_at) < deps.recordGraceMs) return "waiting";
     }
     const record: CallsTable = {
       request_id: hold.request_id,

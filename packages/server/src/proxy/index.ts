@@ -102,6 +102,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     recordGraceMs: ctx.config.orphanRecordGraceMs,
     markupBps,
     lookupGeneration: records.lookupGeneration,
+    keepsGenerationRecords: records.keepsGenerationRecords,
   });
 
   // Beat well inside the stale window, so a live instance never looks silent to a peer's reaper.

@@ -60,6 +60,12 @@ export function createUpstreamRecords(deps: UpstreamRecordsDeps) {
       return toNanos(sumPrices([{ count: BigInt(figure.units), price: unit }]));
     },
 
+    /** Whether an integration's upstream keeps records of single calls the reaper can look up. */
+    keepsGenerationRecords(slug: string): boolean {
+      const integration = deps.catalog.get(slug);
+      return integration ? adapterFor(integration).records.lookupGeneration !== undefined : false;
+    },
+
     /** Why an integration's upstream keeps no usage record (null when it keeps one). */
     noUsageRecord(slug: string): string | null {
       const integration = deps.catalog.get(slug);
