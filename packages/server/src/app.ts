@@ -68,7 +68,7 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
     ownership?.release();
     throw error;
   });
-  const control = await createControlApi(ctx);
+  const control = await createControlApi(ctx, { poolHealth: () => proxy.poolHealth() });
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const route = proxy.route(req);
     if (route) proxy.handle(req, res, route);

@@ -13,6 +13,12 @@ export const controlErrorStatus = {
   unknown_credentials: 401,
   /** A vendo_sk_ key: those are for the proxy only. */
   proxy_key_refused: 401,
+  /** A dashboard session cookie past its expiry: sign in again. */
+  session_expired: 401,
+  /** A dashboard session cookie that was signed out, or whose key was revoked: sign in again. */
+  session_ended: 401,
+  /** A change made with a dashboard session cookie but without its CSRF token (or from another origin). */
+  csrf_refused: 403,
   /** The route is the operator's (admin token) and a tenant's key was given. */
   operator_only: 403,
   /** A deployment token used for anything but its own deployment's env. */

@@ -4,8 +4,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { ServerContext } from "../context.js";
+import { dashboardRoutes, registerDashboard, requestCaller, type DashboardDeps } from "../dashboard/index.js";
 import { collectProcessMetrics } from "../metrics.js";
-import { authenticate } from "./auth.js";
 import { authorize } from "./authorize.js";
 import { controlMetrics } from "./controlMetrics.js";
 import type { Route } from "./defineRoute.js";
@@ -22,7 +22,7 @@ export interface ControlApi {
 
 const API_VERSION = "1";
 
-export async function createControlApi(ctx: ServerContext): Promise<ControlApi> {
+export async function createControlApi(ctx: ServerContext, dashboard: DashboardDeps = { poolHealth: () => [] }): Promise<ControlApi> {
   collectProcessMetrics();
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const app = Fastify({
@@ -44,8 +44,10 @@ export async function createControlApi(ctx: ServerContext): Promise<ControlApi> 
     controlMetrics.inc({ operation: req.routeOptions.config.operationId ?? "other", status: String(reply.statusCode) });
   });
 
-  registerSystemRoutes(app, ctx, buildOpenApiDocument(routes.map((r) => r.endpoint), API_VERSION));
-  for (const route of routes) registerRoute(app, ctx, route);
+  const allRoutes = [...routes, ...dashboardRoutes(dashboard)];
+  registerSystemRoutes(app, ctx, buildOpenApiDocument(allRoutes.map((r) => r.endpoint), API_VERSION));
+  for (const route of allRoutes) registerRoute(app, ctx, route);
+  registerDashboard(app, ctx);
 
   await app.ready();
   if (!handler) throw new Error("fastify did not hand over its request handler");
@@ -66,7 +68,8 @@ function registerRoute(app: FastifyInstance, ctx: ServerContext, route: Route): 
     url: endpoint.path,
     config: { operationId: endpoint.operationId },
     handler: async (req, reply) => {
-      const caller = await authenticate(ctx, req.headers.authorization);
+      // A bearer, or the dashboard's session cookie (with its CSRF token on changes).
+      const caller = await requestCaller(ctx, req);
       authorize(endpoint, caller, req.params);
       const input = validateRequest(endpoint, { params: req.params, headers: req.headers, query: req.query, body: req.body });
       let status: number = endpoint.status ?? 200;

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { Store } from "../store/db.js";
 import type { CallsTable } from "../store/schema.js";
 import { prepareInsert, type ListsEveryColumn } from "../store/sqliteInsert.js";
+import { prepareUsageUpsert, ROLLED_CALL_COLUMNS, rollUp, upsertUsage } from "../store/usageDaily.js";
 
 const CALL_COLUMNS = [
   "request_id",
@@ -101,25 +102,35 @@ export function createCallRecorder(store: Store, logger: Logger): CallRecorder {
   };
 }
 
-/** Inserts records, skipping any already there (a replay, or a backfill that came first). */
+/**
+ * Inserts records, skipping any already there (a replay, or a backfill that came first), and adds
+ * the ones it inserted to the daily usage rollup in the same transaction (store/usageDaily.ts).
+ */
 function writer(store: Store): (calls: CallsTable[]) => Promise<void> {
   if (store.sqlite) {
     const database = store.sqlite;
     const insert = prepareInsert<CallsTable>(database, "calls", CALL_COLUMNS, "on conflict (request_id) do nothing");
+    const addUsage = prepareUsageUpsert(database);
     const run = database.transaction((calls: CallsTable[]) => {
-      for (const call of calls) insert(call);
+      const inserted = calls.filter((call) => insert(call) === 1);
+      for (const row of rollUp(inserted)) addUsage(row);
     });
     return (calls) => store.db.connection().execute(async () => run.immediate(calls));
   }
-  return async (calls) => {
-    for (let i = 0; i < calls.length; i += CHUNK) {
-      await store.db
-        .insertInto("calls")
-        .values(calls.slice(i, i + CHUNK))
-        .onConflict((oc) => oc.column("request_id").doNothing())
-        .execute();
-    }
-  };
+  return (calls) =>
+    store.db.transaction().execute(async (tx) => {
+      const inserted = [];
+      for (let i = 0; i < calls.length; i += CHUNK) {
+        const rows = await tx
+          .insertInto("calls")
+          .values(calls.slice(i, i + CHUNK))
+          .onConflict((oc) => oc.column("request_id").doNothing())
+          .returning(ROLLED_CALL_COLUMNS)
+          .execute();
+        inserted.push(...rows);
+      }
+      await upsertUsage(tx, rollUp(inserted));
+    });
 }
 
 /**

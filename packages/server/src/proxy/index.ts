@@ -9,7 +9,7 @@ import { establishBaselines, reconcileWithUpstream, type CredentialReconciliatio
 import { newTimeOrderedId } from "../security/apiKeys.js";
 import { accountEndpointFor, createAccountEndpoints } from "./accountEndpoints.js";
 import { createCors } from "./cors.js";
-import { createCredentialPool } from "./credentialPool.js";
+import { createCredentialPool, type CredentialHealth } from "./credentialPool.js";
 import { ProxyError, sendError, sendJson } from "./errors.js";
 import { createKeyCache } from "./keyCache.js";
 import { meteredCall, type MeteredCallDeps } from "./meteredCall.js";
@@ -37,6 +37,8 @@ export interface Proxy {
   started: Promise<void>;
   /** Picks up control-API changes (keys, pool, markup) now instead of at the next sync. */
   sync(): Promise<void>;
+  /** The pool credentials' health as this instance sees it (read-only, for the dashboard). */
+  poolHealth(): CredentialHealth[];
   close(): Promise<void>;
 }
 
@@ -183,6 +185,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     reconcileUpstream: (options) => reconcileWithUpstream(reconciliationDeps, options),
     started,
     sync,
+    poolHealth: () => pool.health(Date.now()),
     handle(req, res, target) {
       const requestId = newTimeOrderedId("req");
       const slug = target.integration?.slug ?? "unknown";

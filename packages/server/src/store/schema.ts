@@ -265,6 +265,46 @@ export interface InstancesTable {
   epoch: bigint;
 }
 
+/**
+ * The dashboard's daily usage rollup (migration 007): sums of the call records inserted, per
+ * tenant, UTC day (`created_at / 86,400,000`), key, model ('' when none) and integration. Kept in
+ * the call-record writer's transaction (ledger/callRecords.ts), so it equals `calls` grouped so.
+ */
+export interface UsageDailyTable {
+  tenant_id: string;
+  day: bigint;
+  key_id: string;
+  model: string;
+  integration: string;
+  calls: bigint;
+  prompt_tokens: bigint;
+  completion_tokens: bigint;
+  upstream_cost: bigint;
+  charge: bigint;
+}
+
+/** A dashboard sign-in: the session cookie's token, hashed; it expires at `expires_at`. */
+export interface DashboardSessionsTable {
+  token_hash: string;
+  kind: "operator" | "tenant";
+  tenant_id: string | null;
+  /** The management key a tenant signed in with (the session ends with it); null for a link. */
+  management_key_id: string | null;
+  /** SHA-256 of the admin token an operator signed in with (the session ends if it changes). */
+  admin_token_hash: string | null;
+  created_at: bigint;
+  expires_at: bigint;
+}
+
+/** A one-time sign-in link for a tenant's dashboard (hash only); `used_at` once exchanged. */
+export interface DashboardLinksTable {
+  token_hash: string;
+  tenant_id: string;
+  created_at: bigint;
+  expires_at: bigint;
+  used_at: bigint | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   management_keys: ManagementKeysTable;
@@ -281,4 +321,7 @@ export interface Database {
   pool_credentials: PoolCredentialsTable;
   integration_settings: IntegrationSettingsTable;
   instances: InstancesTable;
+  usage_daily: UsageDailyTable;
+  dashboard_sessions: DashboardSessionsTable;
+  dashboard_links: DashboardLinksTable;
 }

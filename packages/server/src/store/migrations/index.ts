@@ -6,6 +6,7 @@ import * as initial from "./001_initial.js";
 import * as deploymentTokens from "./002_deployment_tokens.js";
 import * as twoPhaseDoubleEntry from "./003_two_phase_double_entry.js";
 import * as keyAllowedOrigins from "./006_key_allowed_origins.js";
+import * as dashboard from "./007_dashboard.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -14,6 +15,7 @@ const migrations: Record<string, DialectMigration> = {
   "002_deployment_tokens": deploymentTokens,
   "003_two_phase_double_entry": twoPhaseDoubleEntry,
   "006_key_allowed_origins": keyAllowedOrigins,
+  "007_dashboard": dashboard,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
