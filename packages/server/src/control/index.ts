@@ -44,10 +44,10 @@ export async function createControlApi(ctx: ServerContext, dashboard: DashboardD
     controlMetrics.inc({ operation: req.routeOptions.config.operationId ?? "other", status: String(reply.statusCode) });
   });
 
+  registerDashboard(app, ctx);
   const allRoutes = [...routes, ...dashboardRoutes(dashboard)];
   registerSystemRoutes(app, ctx, buildOpenApiDocument(allRoutes.map((r) => r.endpoint), API_VERSION));
   for (const route of allRoutes) registerRoute(app, ctx, route);
-  registerDashboard(app, ctx);
 
   await app.ready();
   if (!handler) throw new Error("fastify did not hand over its request handler");

@@ -18,6 +18,8 @@ import { listTenantSpend } from "./views/operatorTenants.js";
 import { poolHealthRoute } from "./views/poolHealth.js";
 import { getTenantSpend } from "./views/tenantSpend.js";
 
+import { csrfGuard } from "./sessionCaller.js";
+
 export { requestCaller } from "./sessionCaller.js";
 
 /** What the dashboard needs from the rest of the instance besides its context. */
@@ -31,8 +33,9 @@ export function dashboardRoutes(deps: DashboardDeps): Route[] {
   return [getTenantSpend, listCalls, getCall, listCreditHistory, createDashboardLink, listTenantSpend, getMargin, poolHealthRoute(deps.poolHealth), listOpenHolds, listInstances];
 }
 
-/** The page, its assets, and signing in and out. */
+/** The CSRF guard of cookie-borne changes, the page, its assets, and signing in and out (before any route). */
 export function registerDashboard(app: FastifyInstance, ctx: ServerContext): void {
+  app.addHook("onRequest", csrfGuard(ctx));
   registerSessionRoutes(app, ctx);
   registerStaticFiles(app, ctx);
 }

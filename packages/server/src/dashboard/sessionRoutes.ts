@@ -3,7 +3,7 @@
 //   one-time link's token) → 201, the session cookie, and {kind, tenant_id, tenant_name, csrf,
 //   expires_at}; 400 for a malformed body, 401 for a wrong token or a used link;
 // - GET /dashboard/session → the same view for the cookie's session, 401 without one;
-// - DELETE /dashboard/session (with the CSRF header) → signs out and clears the cookie.
+// - DELETE /dashboard/session (with the CSRF header, see csrfGuard) → signs out and clears the cookie.
 // Secrets travel only in bodies and the cookie, never in a URL; a refusal is logged without them.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { TLSSocket } from "node:tls";
@@ -14,7 +14,7 @@ import { parsePart } from "../control/validateRequest.js";
 import type { ServerContext } from "../context.js";
 import { hashKey } from "../security/apiKeys.js";
 import { sameOrigin } from "./sessionCaller.js";
-import { clearedSessionCookie, closeSession, CSRF_HEADER, csrfMatches, findSession, isHttps, openSession, sessionCookie, sessionToken, type SessionRole } from "./sessions.js";
+import { clearedSessionCookie, closeSession, findSession, isHttps, openSession, sessionCookie, sessionToken, type SessionRole } from "./sessions.js";
 import { consumeSignInLink } from "./signInLinks.js";
 
 const secret = (what: string) =>
@@ -72,12 +72,9 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
   });
 
   app.delete("/dashboard/session", async (req: FastifyRequest, reply: FastifyReply) => {
+    // csrfGuard (sessionCaller.ts) has checked the CSRF token of a request with a cookie.
     const token = sessionToken(req.headers);
     if (token !== undefined) {
-      if (!sameOrigin(req) || !csrfMatches(ctx, token, req.headers[CSRF_HEADER])) {
-        log.warn({ event: "csrf_refused", method: "DELETE", path: "/dashboard/session" }, "dashboard sign-out refused: missing or wrong CSRF token");
-        throw controlError("csrf_refused", "Sign out from the dashboard page itself (missing or wrong CSRF token).");
-      }
       await closeSession(ctx, token);
       log.info({ event: "signed_out" }, "dashboard sign-out");
     }

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, extname, join } from "node:path";
+import { gzipSync } from "node:zlib";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ServerContext } from "../context.js";
 import { controlError } from "../control/errors.js";
@@ -29,7 +30,7 @@ const PAGE_HEADERS = {
 
 interface Built {
   page: Buffer;
-  assets: Map<string, { body: Buffer; type: string }>;
+  assets: Map<string, { body: Buffer; gzipped: Buffer; type: string }>;
 }
 
 /** Where the dashboard's build lives (the @vendo/dashboard workspace's dist/). */
@@ -40,11 +41,13 @@ export function dashboardDistDir(): string {
 function loadBuild(dir: string): Built | null {
   const page = join(dir, "index.html");
   if (!existsSync(page)) return null;
-  const assets = new Map<string, { body: Buffer; type: string }>();
+  const assets = new Map<string, { body: Buffer; gzipped: Buffer; type: string }>();
   const assetDir = join(dir, "assets");
   for (const name of existsSync(assetDir) ? readdirSync(assetDir) : []) {
     const type = TYPES[extname(name)];
-    if (type) assets.set(name, { body: readFileSync(join(assetDir, name)), type });
+    if (!type) continue;
+    const body = readFileSync(join(assetDir, name));
+    assets.set(name, { body, gzipped: gzipSync(body, { level: 9 }), type }); // once, at start-up
   }
   return { page: readFileSync(page), assets };
 }
@@ -67,11 +70,14 @@ export function registerStaticFiles(app: FastifyInstance, ctx: ServerContext, di
   app.get<{ Params: { file: string } }>("/dashboard/assets/:file", (req, reply) => {
     const asset = built?.assets.get(req.params.file);
     if (!asset) throw controlError("route_not_found", `No dashboard asset ${req.params.file}.`);
+    const gzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+    if (gzip) reply.header("content-encoding", "gzip");
     return reply
       .header("content-type", asset.type)
       .header("cache-control", "public, max-age=31536000, immutable")
+      .header("vary", "accept-encoding")
       .header("x-content-type-options", "nosniff")
-      .send(asset.body);
+      .send(gzip ? asset.gzipped : asset.body);
   });
   // The router ignores trailing slashes: this is /dashboard and /dashboard/.
   app.get("/dashboard", (_req, reply) => sendPage(reply));

@@ -92,13 +92,20 @@ describeOnStores("dashboard: sign-in, sessions and CSRF", (h) => {
       await withCookie(h(), "POST", "/api/v1/keys", { session: { cookie: s.cookie, csrf: "forged-csrf-token" }, body }),
       await withCookie(h(), "POST", "/api/v1/keys", { session: s, body, headers: { origin: "http://evil.example" } }),
     ];
+    // A forged form post (what a same-site page could send with the cookie): refused before its body is read.
+    const form = await fetch(`${h().url}/api/v1/keys`, {
+      method: "POST",
+      headers: { cookie: s.cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: "name=forged&integration=openrouter",
+    });
+    refused.push({ status: form.status, body: await form.json(), headers: form.headers });
     for (const res of refused) {
       assert.equal(res.status, 403, JSON.stringify(res.body));
       assert.match(errorOf(res).message, /did not come from the dashboard page/);
     }
     assert.equal(await keyCount(h(), tenant.id), keysBefore, "no key was made");
     const logs = h().logs.slice(logStart).join("");
-    assert.equal(logs.match(/"event":"csrf_refused"/g)?.length, 3);
+    assert.equal(logs.match(/"event":"csrf_refused"/g)?.length, 4);
     assert.ok(!logs.includes(s.cookie.split("=")[1] as string) && !logs.includes(s.csrf), "neither the session token nor the CSRF token is logged");
 
     const made = await withCookie(h(), "POST", "/api/v1/keys", { session: s, body, headers: { origin: h().url } });

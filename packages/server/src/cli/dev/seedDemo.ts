@@ -1,6 +1,7 @@
 // What `vendo dev` sets up through the control API, idempotently across restarts: the pool keys,
 // a tenant "demo" with $10 of credit, a deployment "demo-app" connected to openrouter.
 import { endpoints } from "../../control/contract/index.js";
+import { dashboardEndpoints } from "../../dashboard/contract.js";
 import type { ControlClient } from "../client.js";
 
 export const DEMO_TENANT = "demo";
@@ -14,6 +15,8 @@ export interface DemoSetup {
   deploymentId: string;
   balance: string;
   env: Record<string, string>;
+  /** A one-time sign-in link to the demo tenant's dashboard. */
+  dashboardUrl: string;
 }
 
 /** Registers the dev pool keys (matched by label and last 4) and retires dev keys no longer given. */
@@ -47,10 +50,12 @@ export async function seedDemo(client: ControlClient): Promise<DemoSetup> {
     await client.call(endpoints.createConnection, { params: { id: deployment.id }, body: { integration: INTEGRATION } });
   }
   const env = await client.call(endpoints.getDeploymentEnv, { params: { id: deployment.id }, query: { reveal: "true" } });
+  const link = await client.call(dashboardEndpoints.createDashboardLink, { params: { id: tenantId } });
   return {
     tenantId,
     deploymentId: deployment.id,
     balance: credit.balance.balance,
+    dashboardUrl: link.url,
     env: Object.fromEntries(env.data.filter((v) => v.integration === INTEGRATION).map((v) => [v.name, v.value])),
   };
 }
