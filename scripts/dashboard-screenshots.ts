@@ -20,7 +20,7 @@ try {
       headers: { authorization: "Bearer test-admin-token", ...(body ? { "content-type": "application/json" } : {}), ...headers },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
-    return (await res.json()) as Record<string, never>;
+    return (await res.json()) as Record<string, string>;
   };
   const tenant = (await admin("POST", "/api/v1/tenants", { name: "Acme Robotics" })) as { id: string };
   await admin("POST", "/api/v1/tenants", { name: "Globex" });

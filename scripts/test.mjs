@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// `npm test`: every TypeScript suite (node:test through tsx), the Python SDK's unittest suite and the
-// Swift SDK's suite (scripts/swift/suite.ts). PostgreSQL suites need a server and the Swift suite a
+// `npm test`: every TypeScript suite (node:test through tsx, the dashboard's in Debian's Chromium), the
+// Python SDK's unittest suite and the Swift SDK's suite (scripts/swift/suite.ts). PostgreSQL suites need a server and the Swift suite a
 // toolchain (`swift` on PATH, or the Debian root of scripts/swift-toolchain.sh); CI sets
 // VENDO_REQUIRE_POSTGRES=1 and VENDO_REQUIRE_SWIFT=1 so a missing one fails the run. Elsewhere they
 // are skipped, and the summary says which and why.
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import net from "node:net";
 
@@ -43,6 +43,19 @@ if (await reachable(pgUrl)) {
   process.exit(1);
 } else {
   skipped.push(`PostgreSQL suites: no server at ${new URL(pgUrl).host} (set VENDO_TEST_DATABASE_URL to point at one)`);
+}
+
+// The dashboard's browser suite drives Debian's Chromium (never a downloaded browser); CI installs it
+// and sets VENDO_REQUIRE_BROWSER=1, so a missing one fails the run there.
+const chromium = "/usr/bin/chromium";
+if (existsSync(chromium)) {
+  env.VENDO_TEST_BROWSER = "1";
+} else if (process.env.VENDO_REQUIRE_BROWSER === "1") {
+  console.error(`Chromium is required (VENDO_REQUIRE_BROWSER=1) but ${chromium} is missing (apt-get install -y chromium).`);
+  process.exit(1);
+} else {
+  env.VENDO_TEST_BROWSER = "0";
+  skipped.push(`Browser suites (dashboard): ${chromium} not found (apt-get install -y chromium)`);
 }
 
 let files = ["packages", "bench"].flatMap((d) => findTests(join(root, d))).sort();

@@ -6,10 +6,11 @@ import { chromium, type Browser, type BrowserContext } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
+/** false (run) when Chromium is there; the reason to skip otherwise. */
 export const browserSkip: string | false =
   process.env.VENDO_TEST_BROWSER === "1" || (process.env.VENDO_TEST_BROWSER === undefined && existsSync(CHROMIUM))
     ? false
-    : `Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`;
+    : `Chromium not found at ${CHROMIUM} (apt-get install -y chromium; CI sets VENDO_REQUIRE_BROWSER=1)`;
 
 export interface TestBrowser {
   browser: Browser;
