@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import type { Store } from "../store/db.js";
 import type { CallsTable } from "../store/schema.js";
 import { prepareInsert, type ListsEveryColumn } from "../store/sqliteInsert.js";
-import { prepareUsageUpsert, ROLLED_CALL_COLUMNS, rollUp, upsertUsage } from "../store/usageDaily.js";
+import { prepareUsageUpsert, ROLLED_CALL_COLUMNS, upsertUsage } from "../store/usageDaily.js";
 
 const CALL_COLUMNS = [
   "request_id",
@@ -104,7 +104,7 @@ export function createCallRecorder(store: Store, logger: Logger): CallRecorder {
 
 /**
  * Inserts records, skipping any already there (a replay, or a backfill that came first), and adds
- * the ones it inserted to the daily usage rollup in the same transaction (store/usageDaily.ts).
+ * the ones it inserted to the daily usage rollups in the same transaction (store/usageDaily.ts).
  */
 function writer(store: Store): (calls: CallsTable[]) => Promise<void> {
   if (store.sqlite) {
@@ -112,8 +112,7 @@ function writer(store: Store): (calls: CallsTable[]) => Promise<void> {
     const insert = prepareInsert<CallsTable>(database, "calls", CALL_COLUMNS, "on conflict (request_id) do nothing");
     const addUsage = prepareUsageUpsert(database);
     const run = database.transaction((calls: CallsTable[]) => {
-      const inserted = calls.filter((call) => insert(call) === 1);
-      for (const row of rollUp(inserted)) addUsage(row);
+      addUsage(calls.filter((call) => insert(call) === 1));
     });
     return (calls) => store.db.connection().execute(async () => run.immediate(calls));
   }
@@ -129,7 +128,7 @@ function writer(store: Store): (calls: CallsTable[]) => Promise<void> {
           .execute();
         inserted.push(...rows);
       }
-      await upsertUsage(tx, rollUp(inserted));
+      await upsertUsage(tx, inserted);
     });
 }
 

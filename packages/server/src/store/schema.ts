@@ -283,6 +283,9 @@ export interface UsageDailyTable {
   charge: bigint;
 }
 
+/** usage_daily summed over tenants, keys and models: per UTC day and integration (the operator's margin). */
+export type UsageDailyTotalTable = Omit<UsageDailyTable, "tenant_id" | "key_id" | "model">;
+
 /** A dashboard sign-in: the session cookie's token, hashed; it expires at `expires_at`. */
 export interface DashboardSessionsTable {
   token_hash: string;
@@ -322,6 +325,7 @@ export interface Database {
   integration_settings: IntegrationSettingsTable;
   instances: InstancesTable;
   usage_daily: UsageDailyTable;
+  usage_daily_total: UsageDailyTotalTable;
   dashboard_sessions: DashboardSessionsTable;
   dashboard_links: DashboardLinksTable;
 }

@@ -1,10 +1,11 @@
-// The daily usage rollup (usage_daily, migration 007): call records summed per tenant, UTC day,
-// key, model and integration. The call-record writer adds the records it actually inserted in the
-// same transaction (ledger/callRecords.ts), so the dashboard's charts read a few hundred rows
-// instead of scanning millions of calls.
+// The daily usage rollups (migration 007): call records summed per tenant, UTC day, key, model and
+// integration (usage_daily), and per UTC day and integration over everyone (usage_daily_total). The
+// call-record writer adds the records it actually inserted in the same transaction
+// (ledger/callRecords.ts), so the dashboard's charts read a few hundred rows instead of scanning
+// millions of calls.
 import type SqliteDatabase from "better-sqlite3";
-import type { Kysely, Transaction } from "kysely";
-import type { CallsTable, Database, UsageDailyTable } from "./schema.js";
+import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
+import type { CallsTable, Database, UsageDailyTable, UsageDailyTotalTable } from "./schema.js";
 
 export const DAY_MS = 86_400_000;
 
@@ -42,32 +43,56 @@ export function rollUp(calls: readonly RolledCall[]): UsageDailyTable[] {
   return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 }
 
-const UPSERT_SQL =
-  `insert into usage_daily (${[...KEY_COLUMNS, ...SUM_COLUMNS].join(", ")}) values (${[...KEY_COLUMNS, ...SUM_COLUMNS].map(() => "?").join(", ")}) ` +
-  `on conflict (${KEY_COLUMNS.join(", ")}) do update set ${SUM_COLUMNS.map((c) => `${c} = usage_daily.${c} + excluded.${c}`).join(", ")}`;
+/** Sums rollup rows further, per day and integration, sorted the same way. */
+export function rollUpTotals(rows: readonly UsageDailyTable[]): UsageDailyTotalTable[] {
+  const totals = new Map<string, UsageDailyTotalTable>();
+  for (const row of rows) {
+    const id = `${String(row.day).padStart(20, "0")}\u0000${row.integration}`;
+    let total = totals.get(id);
+    if (!total) totals.set(id, (total = { day: row.day, integration: row.integration, calls: 0n, prompt_tokens: 0n, completion_tokens: 0n, upstream_cost: 0n, charge: 0n }));
+    for (const c of SUM_COLUMNS) total[c] += row[c];
+  }
+  return [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, total]) => total);
+}
 
-/** A prepared upsert on better-sqlite3 (run it inside the writer's transaction). */
-export function prepareUsageUpsert(database: SqliteDatabase.Database): (row: UsageDailyTable) => void {
-  const statement = database.prepare(UPSERT_SQL);
-  return (row) => {
-    statement.run([...KEY_COLUMNS, ...SUM_COLUMNS].map((c) => row[c]));
+const upsertSql = (table: string, keys: readonly string[]) =>
+  `insert into ${table} (${[...keys, ...SUM_COLUMNS].join(", ")}) values (${[...keys, ...SUM_COLUMNS].map(() => "?").join(", ")}) ` +
+  `on conflict (${keys.join(", ")}) do update set ${SUM_COLUMNS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ")}`;
+
+const TOTAL_KEY_COLUMNS = ["day", "integration"] as const;
+
+/**
+ * Prepared upserts on better-sqlite3: adds the calls to both rollups (run it inside the writer's
+ * transaction, with the calls it inserted).
+ */
+export function prepareUsageUpsert(database: SqliteDatabase.Database): (calls: readonly RolledCall[]) => void {
+  const perKey = database.prepare(upsertSql("usage_daily", KEY_COLUMNS));
+  const perDay = database.prepare(upsertSql("usage_daily_total", TOTAL_KEY_COLUMNS));
+  return (calls) => {
+    const rows = rollUp(calls);
+    for (const row of rows) perKey.run([...KEY_COLUMNS, ...SUM_COLUMNS].map((c) => row[c]));
+    for (const total of rollUpTotals(rows)) perDay.run([...TOTAL_KEY_COLUMNS, ...SUM_COLUMNS].map((c) => total[c]));
   };
 }
 
-/** Adds rollup rows through Kysely (PostgreSQL, inside the writer's transaction). */
-export async function upsertUsage(db: Kysely<Database> | Transaction<Database>, rows: readonly UsageDailyTable[]): Promise<void> {
+/** Adds the calls to both rollups through Kysely (PostgreSQL, inside the writer's transaction). */
+export async function upsertUsage(db: Kysely<Database> | Transaction<Database>, calls: readonly RolledCall[]): Promise<void> {
+  const rows = rollUp(calls);
   if (rows.length === 0) return;
   await db
     .insertInto("usage_daily")
-    .values([...rows])
-    .onConflict((oc) =>
-      oc.columns([...KEY_COLUMNS]).doUpdateSet((eb) => ({
-        calls: eb("usage_daily.calls", "+", eb.ref("excluded.calls")),
-        prompt_tokens: eb("usage_daily.prompt_tokens", "+", eb.ref("excluded.prompt_tokens")),
-        completion_tokens: eb("usage_daily.completion_tokens", "+", eb.ref("excluded.completion_tokens")),
-        upstream_cost: eb("usage_daily.upstream_cost", "+", eb.ref("excluded.upstream_cost")),
-        charge: eb("usage_daily.charge", "+", eb.ref("excluded.charge")),
-      })),
-    )
+    .values(rows)
+    .onConflict((oc) => oc.columns([...KEY_COLUMNS]).doUpdateSet(addSums("usage_daily")))
     .execute();
+  await db
+    .insertInto("usage_daily_total")
+    .values(rollUpTotals(rows))
+    .onConflict((oc) => oc.columns([...TOTAL_KEY_COLUMNS]).doUpdateSet(addSums("usage_daily_total")))
+    .execute();
+}
+
+/** `sums = <table>.sums + excluded.sums`, for an upsert's conflict. */
+function addSums(table: "usage_daily" | "usage_daily_total"): Record<(typeof SUM_COLUMNS)[number], RawBuilder<bigint>> {
+  const set = (c: (typeof SUM_COLUMNS)[number]) => sql<bigint>`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`;
+  return { calls: set("calls"), prompt_tokens: set("prompt_tokens"), completion_tokens: set("completion_tokens"), upstream_cost: set("upstream_cost"), charge: set("charge") };
 }

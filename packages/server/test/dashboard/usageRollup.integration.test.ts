@@ -1,5 +1,5 @@
-// The daily usage rollup (usage_daily) equals the call records grouped by tenant, UTC day, key,
-// model and integration, on both stores: after real calls through the proxy, after a replayed
+// The daily usage rollups equal the call records grouped by tenant, UTC day, key, model and
+// integration (usage_daily) and by day and integration (usage_daily_total), on both stores: after real calls through the proxy, after a replayed
 // record and a backfill (counted once), and for records that existed before migration 007.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -23,8 +23,14 @@ async function rollupAndCalls(store: Store): Promise<{ rollup: string[]; calls: 
       sum(prompt_tokens) as prompt_tokens, sum(completion_tokens) as completion_tokens, sum(upstream_cost) as upstream_cost, sum(charge) as charge
     from calls group by tenant_id, created_at / 86400000, key_id, coalesce(model, ''), integration
     order by tenant_id, day, key_id, model, integration`.execute(store.db);
+  const totals = await sql<Record<string, unknown>>`
+    select day, integration, calls, prompt_tokens, completion_tokens, upstream_cost, charge from usage_daily_total order by day, integration`.execute(store.db);
+  const callTotals = await sql<Record<string, unknown>>`
+    select created_at / 86400000 as day, integration, count(*) as calls, sum(prompt_tokens) as prompt_tokens, sum(completion_tokens) as completion_tokens,
+      sum(upstream_cost) as upstream_cost, sum(charge) as charge
+    from calls group by created_at / 86400000, integration order by day, integration`.execute(store.db);
   const text = (rows: Array<Record<string, unknown>>) => rows.map((r) => Object.values(r).map(String).join(" "));
-  return { rollup: text(rollup.rows), calls: text(calls.rows) };
+  return { rollup: [...text(rollup.rows), "totals:", ...text(totals.rows)], calls: [...text(calls.rows), "totals:", ...text(callTotals.rows)] };
 }
 
 function callRecord(fields: Partial<CallsTable> & Pick<CallsTable, "tenant_id" | "key_id" | "created_at">): CallsTable {
@@ -72,7 +78,7 @@ for (const { kind, skip } of storeKinds) {
         }
         await world.server.settled();
         const { rollup, calls } = await rollupAndCalls(world.server.store);
-        assert.equal(calls.length, 4, "two keys × two models on one day");
+        assert.equal(calls.length, 4 + 2, "two keys × two models on one day, and that day's total");
         assert.deepEqual(rollup, calls);
 
         const { db } = world.server.store;
@@ -139,7 +145,7 @@ for (const { kind, skip } of storeKinds) {
         const migrated = await openStore({ ...fresh.config });
         try {
           const { rollup, calls } = await rollupAndCalls(migrated);
-          assert.equal(calls.length, 5, "across midnight: day 1 × two keys, day 2 × two keys plus one call without a model");
+          assert.equal(calls.length, 5 + 3, "across midnight: day 1 × two keys, day 2 × two keys plus one call without a model; two days' totals");
           assert.deepEqual(rollup, calls);
         } finally {
           await migrated.close();

@@ -1,6 +1,6 @@
 // GET /api/v1/operator/margin: per UTC day, what tenants were charged, what the upstream bills for
-// those calls and the difference (the margin), from the daily rollup; and the operator accounts'
-// all-time totals from their running sums (accounts), the journal's own figures.
+// those calls and the difference (the margin), from the per-day rollup (usage_daily_total); and the
+// operator accounts' all-time totals from their running sums (accounts), the journal's own figures.
 import { defineRoute } from "../../control/defineRoute.js";
 import { formatUsd } from "../../ledger/money.js";
 import { FUNDING_ACCOUNT } from "../../ledger/accountIds.js";
@@ -11,7 +11,7 @@ export const getMargin = defineRoute(dashboardEndpoints.getMargin, async ({ quer
   const window = dayWindow(query.days);
   const [rows, accounts] = await Promise.all([
     ctx.store.db
-      .selectFrom("usage_daily")
+      .selectFrom("usage_daily_total")
       .select((eb) => ["day", eb.fn.sum("charge").as("charge"), eb.fn.sum("upstream_cost").as("upstream_cost"), eb.fn.sum("calls").as("calls")])
       .where("day", ">=", window.first)
       .where("day", "<=", window.last)

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from "kysely";
 import type { Dialect } from "../dialect.js";
 
-// The dashboard (issue 13): its sign-in sessions and one-time sign-in links (hashes only), a daily
-// usage rollup kept by the call-record writer so charts never scan `calls`, and the indexes its
+// The dashboard (issue 13): its sign-in sessions and one-time sign-in links (hashes only), daily
+// usage rollups kept by the call-record writer so charts never scan `calls`, and the indexes its
 // lists read by. Each view reads the rollup or one of these indexes (docs/dashboard.md).
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
   // One row per (tenant, UTC day, key, model, integration): sums of the call records inserted.
@@ -29,6 +29,25 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
       count(*), sum(prompt_tokens), sum(completion_tokens), sum(upstream_cost), sum(charge)
     from calls
     group by tenant_id, created_at / 86400000, key_id, coalesce(model, ''), integration
+  `.execute(db);
+
+  // The same per UTC day and integration over all tenants (the operator's revenue and margin): a
+  // handful of rows per day however many tenants, keys and models there are.
+  await db.schema
+    .createTable("usage_daily_total")
+    .addColumn("day", "bigint", (c) => c.notNull())
+    .addColumn("integration", "text", (c) => c.notNull())
+    .addColumn("calls", "bigint", (c) => c.notNull())
+    .addColumn("prompt_tokens", "bigint", (c) => c.notNull())
+    .addColumn("completion_tokens", "bigint", (c) => c.notNull())
+    .addColumn("upstream_cost", "bigint", (c) => c.notNull())
+    .addColumn("charge", "bigint", (c) => c.notNull())
+    .addPrimaryKeyConstraint("usage_daily_total_pk", ["day", "integration"])
+    .execute();
+  await sql`
+    insert into usage_daily_total (day, integration, calls, prompt_tokens, completion_tokens, upstream_cost, charge)
+    select day, integration, sum(calls), sum(prompt_tokens), sum(completion_tokens), sum(upstream_cost), sum(charge)
+    from usage_daily group by day, integration
   `.execute(db);
 
   // Recent calls, filtered by model, by key, or to the ones that did not end "ok" (few: a partial
