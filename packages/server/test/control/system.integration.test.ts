@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { endpoints } from "../../src/control/contract/index.js";
+import { dashboardEndpoints } from "../../src/dashboard/contract.js";
 import { describeOnStores, errorOf } from "./support/controlHarness.js";
 
 describeOnStores("control API: health, readiness, metrics, OpenAPI and errors", (h) => {
@@ -25,7 +26,7 @@ describeOnStores("control API: health, readiness, metrics, OpenAPI and errors", 
     assert.equal(res.status, 200);
     assert.equal(res.body.openapi, "3.1.0");
     const operations = Object.values(res.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) => Object.values(p).map((o) => o.operationId));
-    assert.deepEqual(operations.sort(), Object.values(endpoints).map((e) => e.operationId).sort());
+    assert.deepEqual(operations.sort(), [...Object.values(endpoints), ...Object.values(dashboardEndpoints)].map((e) => e.operationId).sort());
 
     const createKey = res.body.paths["/api/v1/keys"].post;
     const limit = createKey.requestBody.content["application/json"].schema.properties.limit;
