@@ -4,6 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Page } from "playwright-core";
+import { seedHistory } from "../bench/dashboard/seedHistory.js";
 import { launchBrowser } from "../packages/server/test/dashboard/support/browser.js";
 import { startWorld } from "../packages/server/test/support/world.js";
 
@@ -31,8 +32,8 @@ try {
     fetch(world.server.url + path, { method, headers: { authorization: `Bearer ${mk.key}`, "content-type": "application/json" }, body: JSON.stringify(body) }).then(
       (r) => r.json() as Promise<Record<string, string>>,
     );
-  const production = await as("POST", "/api/v1/keys", { name: "production", integration: "openrouter", limit: "5", limit_reset: "daily" });
-  const staging = await as("POST", "/api/v1/keys", { name: "staging", integration: "openrouter", limit: "1", limit_reset: "weekly" });
+  const production = await as("POST", "/api/v1/keys", { name: "web app", integration: "openrouter", limit: "5", limit_reset: "daily" });
+  const staging = await as("POST", "/api/v1/keys", { name: "ios app", integration: "openrouter", limit: "1", limit_reset: "weekly" });
   const deployment = await as("POST", "/api/v1/deployments", { name: "acme-web" });
   await as("POST", `/api/v1/deployments/${deployment.id}/connections`, { integration: "openrouter" });
   const models = ["openai/gpt-4o-mini", "anthropic/claude-3.5-haiku", "google/gemini-2.0-flash-001", "openai/gpt-4o"];
@@ -47,10 +48,13 @@ try {
   }
   await world.server.settled();
   await world.server.reconcileUpstream();
+  // Four weeks of history before today's real calls, consistent with the books (bench/dashboard/seedHistory.ts).
+  const credentials = (await world.server.store.db.selectFrom("pool_credentials").select("id").execute()).map((c) => c.id);
+  await seedHistory(world.server.store, { tenants: 1, tenantIds: [tenant.id], calls: 6000, bigShare: 1, days: 28, keysPerTenant: 3, credentials, markupBps: 1500n, now: Date.now() - 86_400_000 });
 
-  const shot = async (page: Page, name: string) => {
+  const shot = async (page: Page, name: string, fullPage = true) => {
     await page.waitForLoadState("networkidle").catch(() => undefined);
-    await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: join(outDir, `${name}.png`), fullPage });
     console.log(`wrote ${join(outDir, `${name}.png`)}`);
   };
   const signIn = async (page: Page, token: string) => {
@@ -75,7 +79,7 @@ try {
   await shot(desk, "tenant-keys");
   await desk.getByRole("link", { name: "Calls", exact: true }).click();
   await desk.getByTestId("calls-table").waitFor();
-  await shot(desk, "tenant-calls");
+  await shot(desk, "tenant-calls", false);
   await desk.locator("td.ids a").first().click();
   await desk.getByTestId("call-detail").waitFor();
   await shot(desk, "tenant-call-detail");
@@ -98,7 +102,7 @@ try {
   const phone = await (await browser.context({ width: 390, height: 844, mobile: true })).newPage();
   await signIn(phone, mk.key);
   await phone.getByTestId("spend-total").waitFor();
-  await shot(phone, "phone-overview");
+  await shot(phone, "phone-overview", false);
 } finally {
   await browser.close();
   await world.close();

@@ -86,8 +86,8 @@ export async function seedHistory(store: Store, o: HistoryOptions): Promise<Seed
         .insertInto("api_keys")
         .values({
           id, tenant_id: tenantId, integration: "openrouter", deployment_id: null, name: ["production", "staging", "batch jobs", "mobile", "internal"][k % 5] + (k >= 5 ? ` ${k}` : ""),
-          key_hash: createHash("sha256").update(id).digest("hex"), prefix: `vendo_sk_${id.slice(-4)}`, limit_amount: k === 0 ? 50n * 1_000_000_000n : null,
-          limit_reset: k === 0 ? "monthly" : "none", rpm: null, models: null, allowed_origins: null, expires_at: null, disabled_at: null, deleted_at: null,
+          key_hash: createHash("sha256").update(id).digest("hex"), prefix: `vendo_sk_${id.slice(-4)}`, limit_amount: null,
+          limit_reset: "none", rpm: null, models: null, allowed_origins: null, expires_at: null, disabled_at: null, deleted_at: null,
           fit_to_balance: 0n, created_at: BigInt(now - o.days * DAY_MS), updated_at: BigInt(now - o.days * DAY_MS),
         })
         .execute();
