@@ -268,7 +268,8 @@ export interface InstancesTable {
 /**
  * The dashboard's daily usage rollup (migration 007): sums of the call records inserted, per
  * tenant, UTC day (`created_at / 86,400,000`), key, model ('' when none) and integration. Kept in
- * the call-record writer's transaction (ledger/callRecords.ts), so it equals `calls` grouped so.
+ * the call-record writer's transaction (store/usageDaily.ts), so it equals `calls` grouped so;
+ * usage_daily_tenant and usage_daily_total are the same sums at coarser levels.
  */
 export interface UsageDailyTable {
   tenant_id: string;
@@ -282,6 +283,9 @@ export interface UsageDailyTable {
   upstream_cost: bigint;
   charge: bigint;
 }
+
+/** usage_daily summed over keys and models: per UTC day, tenant and integration (the operator's tenant list). */
+export type UsageDailyTenantTable = Omit<UsageDailyTable, "key_id" | "model">;
 
 /** usage_daily summed over tenants, keys and models: per UTC day and integration (the operator's margin). */
 export type UsageDailyTotalTable = Omit<UsageDailyTable, "tenant_id" | "key_id" | "model">;
@@ -325,6 +329,7 @@ export interface Database {
   integration_settings: IntegrationSettingsTable;
   instances: InstancesTable;
   usage_daily: UsageDailyTable;
+  usage_daily_tenant: UsageDailyTenantTable;
   usage_daily_total: UsageDailyTotalTable;
   dashboard_sessions: DashboardSessionsTable;
   dashboard_links: DashboardLinksTable;

@@ -1,5 +1,5 @@
-// The daily usage rollups equal the call records grouped by tenant, UTC day, key, model and
-// integration (usage_daily) and by day and integration (usage_daily_total), on both stores: after real calls through the proxy, after a replayed
+// The daily usage rollups equal the call records grouped at each level (tenant, UTC day, key, model
+// and integration; day and tenant; day), on both stores: after real calls through the proxy, after a replayed
 // record and a backfill (counted once), and for records that existed before migration 007.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -8,29 +8,30 @@ import pino from "pino";
 import { backfillCallRecords, createCallRecorder } from "../../src/ledger/callRecords.js";
 import { newId } from "../../src/security/apiKeys.js";
 import { openStore, type Store } from "../../src/store/db.js";
+import { ROLLUP_LEVELS } from "../../src/store/usageDaily.js";
 import { migrationProvider } from "../../src/store/migrations/index.js";
 import type { CallsTable } from "../../src/store/schema.js";
 import { createTestStoreConfig, openTestStore, storeKinds } from "../support/stores.js";
 import { startWorld, type World } from "../support/world.js";
 
-/** The rollup and the same figures computed from `calls` by the store itself, as comparable text. */
+/** Each rollup level, and the same figures computed from `calls` by the store itself, as comparable text. */
 async function rollupAndCalls(store: Store): Promise<{ rollup: string[]; calls: string[] }> {
-  const rollup = await sql<Record<string, unknown>>`
-    select tenant_id, day, key_id, model, integration, calls, prompt_tokens, completion_tokens, upstream_cost, charge
-    from usage_daily order by tenant_id, day, key_id, model, integration`.execute(store.db);
-  const calls = await sql<Record<string, unknown>>`
-    select tenant_id, created_at / 86400000 as day, key_id, coalesce(model, '') as model, integration, count(*) as calls,
-      sum(prompt_tokens) as prompt_tokens, sum(completion_tokens) as completion_tokens, sum(upstream_cost) as upstream_cost, sum(charge) as charge
-    from calls group by tenant_id, created_at / 86400000, key_id, coalesce(model, ''), integration
-    order by tenant_id, day, key_id, model, integration`.execute(store.db);
-  const totals = await sql<Record<string, unknown>>`
-    select day, integration, calls, prompt_tokens, completion_tokens, upstream_cost, charge from usage_daily_total order by day, integration`.execute(store.db);
-  const callTotals = await sql<Record<string, unknown>>`
-    select created_at / 86400000 as day, integration, count(*) as calls, sum(prompt_tokens) as prompt_tokens, sum(completion_tokens) as completion_tokens,
-      sum(upstream_cost) as upstream_cost, sum(charge) as charge
-    from calls group by created_at / 86400000, integration order by day, integration`.execute(store.db);
+  const expressions: Record<string, string> = { day: "created_at / 86400000", model: "coalesce(model, '')", tenant_id: "tenant_id", key_id: "key_id", integration: "integration" };
+  const rollup: string[] = [];
+  const calls: string[] = [];
   const text = (rows: Array<Record<string, unknown>>) => rows.map((r) => Object.values(r).map(String).join(" "));
-  return { rollup: [...text(rollup.rows), "totals:", ...text(totals.rows)], calls: [...text(calls.rows), "totals:", ...text(callTotals.rows)] };
+  for (const level of ROLLUP_LEVELS) {
+    const keys = level.keys.join(", ");
+    const rolled = await sql<Record<string, unknown>>`
+      select ${sql.raw(keys)}, calls, prompt_tokens, completion_tokens, upstream_cost, charge from ${sql.table(level.table)} order by ${sql.raw(keys)}`.execute(store.db);
+    const grouped = await sql<Record<string, unknown>>`
+      select ${sql.raw(level.keys.map((k) => `${expressions[k]} as ${k}`).join(", "))}, count(*) as calls, sum(prompt_tokens) as prompt_tokens,
+        sum(completion_tokens) as completion_tokens, sum(upstream_cost) as upstream_cost, sum(charge) as charge
+      from calls group by ${sql.raw(level.keys.map((k) => expressions[k]).join(", "))} order by ${sql.raw(keys)}`.execute(store.db);
+    rollup.push(`${level.table}:`, ...text(rolled.rows));
+    calls.push(`${level.table}:`, ...text(grouped.rows));
+  }
+  return { rollup, calls };
 }
 
 function callRecord(fields: Partial<CallsTable> & Pick<CallsTable, "tenant_id" | "key_id" | "created_at">): CallsTable {
@@ -78,7 +79,7 @@ for (const { kind, skip } of storeKinds) {
         }
         await world.server.settled();
         const { rollup, calls } = await rollupAndCalls(world.server.store);
-        assert.equal(calls.length, 4 + 2, "two keys × two models on one day, and that day's total");
+        assert.equal(calls.length, 3 + 4 + 1 + 1, "two keys × two models on one day; the tenant's day; the day's total");
         assert.deepEqual(rollup, calls);
 
         const { db } = world.server.store;
@@ -145,7 +146,7 @@ for (const { kind, skip } of storeKinds) {
         const migrated = await openStore({ ...fresh.config });
         try {
           const { rollup, calls } = await rollupAndCalls(migrated);
-          assert.equal(calls.length, 5 + 3, "across midnight: day 1 × two keys, day 2 × two keys plus one call without a model; two days' totals");
+          assert.equal(calls.length, 3 + 5 + 2 + 2, "across midnight: day 1 × two keys, day 2 × two keys plus one call without a model; two tenant days, two days' totals");
           assert.deepEqual(rollup, calls);
         } finally {
           await migrated.close();

@@ -1,5 +1,5 @@
-// GET /api/v1/operator/tenants: every tenant's balance with its charges over the window, the
-// charges summed from the daily rollup's rows of those days (index on day).
+// GET /api/v1/operator/tenants: every tenant's balance with its charges over the window, summed
+// from the per-tenant daily rollup (usage_daily_tenant: a primary-key range on day).
 import { defineRoute } from "../../control/defineRoute.js";
 import { balanceJson } from "../../control/routes/money/balanceOf.js";
 import { tenantsWithBalance } from "../../control/routes/tenants/tenantView.js";
@@ -12,7 +12,7 @@ export const listTenantSpend = defineRoute(dashboardEndpoints.listTenantSpend, a
   const [tenants, spend] = await Promise.all([
     tenantsWithBalance(ctx).orderBy("tenants.created_at").orderBy("tenants.id").execute(),
     ctx.store.db
-      .selectFrom("usage_daily")
+      .selectFrom("usage_daily_tenant")
       .select((eb) => ["tenant_id", eb.fn.sum("charge").as("charge"), eb.fn.sum("calls").as("calls")])
       .where("day", ">=", window.first)
       .groupBy("tenant_id")

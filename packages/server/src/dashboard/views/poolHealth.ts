@@ -78,5 +78,6 @@ async function driftPerDay(store: Store, since: number): Promise<Array<z.input<t
     seen.add(`${day} ${row.credential_id}`);
     out.push({ day, credential_id: row.credential_id, runs: Number(big(row.runs)), booked_unexplained: formatUsd(big(row.booked_unexplained)), last_drift: formatUsd(row.drift), last_outcome: row.outcome });
   }
-  return out;
+  // The order driftByDay gives: by day, then credential.
+  return out.sort((a, b) => (a.day === b.day ? a.credential_id.localeCompare(b.credential_id) : a.day.localeCompare(b.day)));
 }

@@ -22,7 +22,6 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .addColumn("charge", "bigint", (c) => c.notNull())
     .addPrimaryKeyConstraint("usage_daily_pk", ["tenant_id", "day", "key_id", "model", "integration"])
     .execute();
-  await db.schema.createIndex("usage_daily_day").on("usage_daily").column("day").execute();
   await sql`
     insert into usage_daily (tenant_id, day, key_id, model, integration, calls, prompt_tokens, completion_tokens, upstream_cost, charge)
     select tenant_id, created_at / 86400000, key_id, coalesce(model, ''), integration,
@@ -31,8 +30,26 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     group by tenant_id, created_at / 86400000, key_id, coalesce(model, ''), integration
   `.execute(db);
 
-  // The same per UTC day and integration over all tenants (the operator's revenue and margin): a
-  // handful of rows per day however many tenants, keys and models there are.
+  // The same sums at coarser levels, for the operator's views: per UTC day and tenant (every
+  // tenant's spend over a window), and per UTC day over all tenants (revenue and margin: a handful
+  // of rows per day however many tenants, keys and models there are).
+  await db.schema
+    .createTable("usage_daily_tenant")
+    .addColumn("day", "bigint", (c) => c.notNull())
+    .addColumn("tenant_id", "text", (c) => c.notNull())
+    .addColumn("integration", "text", (c) => c.notNull())
+    .addColumn("calls", "bigint", (c) => c.notNull())
+    .addColumn("prompt_tokens", "bigint", (c) => c.notNull())
+    .addColumn("completion_tokens", "bigint", (c) => c.notNull())
+    .addColumn("upstream_cost", "bigint", (c) => c.notNull())
+    .addColumn("charge", "bigint", (c) => c.notNull())
+    .addPrimaryKeyConstraint("usage_daily_tenant_pk", ["day", "tenant_id", "integration"])
+    .execute();
+  await sql`
+    insert into usage_daily_tenant (day, tenant_id, integration, calls, prompt_tokens, completion_tokens, upstream_cost, charge)
+    select day, tenant_id, integration, sum(calls), sum(prompt_tokens), sum(completion_tokens), sum(upstream_cost), sum(charge)
+    from usage_daily group by day, tenant_id, integration
+  `.execute(db);
   await db.schema
     .createTable("usage_daily_total")
     .addColumn("day", "bigint", (c) => c.notNull())
