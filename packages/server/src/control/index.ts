@@ -93,7 +93,11 @@ function acceptEmptyJson(app: FastifyInstance): void {
 }
 
 function sendError(err: Error & { statusCode?: number }, req: FastifyRequest, reply: FastifyReply): void {
-  if (err instanceof ControlError) return replyError(reply, err);
+  if (err instanceof ControlError) {
+    // Refused input is logged by kind and route; the message, which may quote what was sent, is not.
+    req.log.info({ kind: err.kind, status: err.status, operation: req.routeOptions.config.operationId ?? null }, "control API request refused");
+    return replyError(reply, err);
+  }
   const status = err.statusCode ?? 500;
   if (status === 413) replyError(reply, controlError("body_too_large", "The body is too large."));
   else if (status === 415) replyError(reply, controlError("unsupported_media_type", "Send JSON (content-type: application/json)."));

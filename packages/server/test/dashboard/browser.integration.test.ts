@@ -9,7 +9,7 @@ import type { BrowserContext, Locator, Page } from "playwright-core";
 import { sql } from "kysely";
 import { hashKey } from "../../src/security/apiKeys.js";
 import { startWorld, WORLD_ADMIN_TOKEN, type World } from "../support/world.js";
-import { browserSkip, launchBrowser, type TestBrowser } from "./support/browser.js";
+import { browserSkip, ensureDashboardBuilt, launchBrowser, type TestBrowser } from "./support/browser.js";
 
 const NANOS = 1_000_000_000n;
 
@@ -120,6 +120,7 @@ describe("dashboard in Chromium", { skip: browserSkip }, () => {
   }
 
   before(async () => {
+    ensureDashboardBuilt();
     world = await startWorld("sqlite", { markupBps: 1000n });
     browser = await launchBrowser();
     a = await makeTenant("Tenant A", "20", ["alpha", "beta"]);
@@ -272,6 +273,7 @@ describe("dashboard in Chromium", { skip: browserSkip }, () => {
     const before = await keyCount(a.id);
     const name = aPage.getByLabel("Name");
     const error = aPage.getByTestId("create-key-error");
+    const logStart = world.logs.length;
 
     await name.fill("x".repeat(5000));
     await aPage.getByRole("button", { name: "Create key" }).click();
@@ -281,6 +283,10 @@ describe("dashboard in Chromium", { skip: browserSkip }, () => {
     await aPage.getByRole("button", { name: "Create key" }).click();
     await error.filter({ hasText: "Invalid body.limit: must be a USD decimal string" }).waitFor();
     assert.equal(await keyCount(a.id), before, "refused input made no key");
+    const logs = world.logs.slice(logStart).join("");
+    assert.equal(logs.match(/"kind":"invalid_request","status":400,"operation":"createKey"/g)?.length, 2, "each refusal is logged");
+    const session = (await aContext.cookies()).find((c) => c.name === "vendo_session")?.value ?? "";
+    assert.ok(session.length > 0 && !logs.includes(session), "without the session token");
 
     await aPage.getByLabel("Spending limit (USD)").fill("0.5");
     await aPage.getByLabel("Limit resets").selectOption("daily");

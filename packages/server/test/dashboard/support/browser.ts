@@ -1,8 +1,11 @@
 // Debian's Chromium (/usr/bin/chromium) driven by playwright-core: never a downloaded browser.
 // scripts/test.mjs sets VENDO_TEST_BROWSER=1 when it is installed (and fails the run when
 // VENDO_REQUIRE_BROWSER=1 and it is not); otherwise browser suites are skipped with the reason.
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { dashboardDistDir } from "../../../src/dashboard/staticFiles.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -35,4 +38,12 @@ export async function launchBrowser(): Promise<TestBrowser> {
       }),
     close: () => browser.close(),
   };
+}
+
+/** Builds the page if `npm install` has not (the server reads it at start). */
+export function ensureDashboardBuilt(): void {
+  const dist = dashboardDistDir();
+  if (existsSync(join(dist, "index.html"))) return;
+  const built = spawnSync(process.execPath, [join(dist, "..", "build.mjs")], { encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`building the dashboard failed: ${built.stderr}`);
 }
