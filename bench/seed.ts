@@ -75,6 +75,7 @@ export async function seedVendo(input: SeedInput): Promise<Seeded> {
           limit_amount: null,
           limit_reset: "none",
           rpm: null,
+      tpm: null,
           models: null,
           expires_at: null,
           disabled_at: null,

@@ -18,6 +18,8 @@ export interface VendoServer {
   store: Store;
   /** Resolves when every settlement submitted so far is committed (settling trails the response). */
   settled(): Promise<void>;
+  /** Applies every configuration change committed so far to this instance's caches (change feed). */
+  catchUp(): Promise<void>;
   /** Ends orphaned holds now instead of at the next periodic pass. */
   reconcile(): Promise<{ settled: number; released: number }>;
   close(): Promise<void>;
@@ -26,13 +28,13 @@ export interface VendoServer {
 export async function startServer(options: ServerOptions = {}): Promise<VendoServer> {
   const config = resolveConfig(options);
   const logger = createLogger(config.logLevel, config.logStream);
-  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, pgSchema: config.pgSchema });
+  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, pgSchema: config.pgSchema, pgPoolSize: config.pgPoolSize });
   let listenUrl = "";
   const upstreamUrls = new Map<string, string>();
   const ctx: ServerContext = {
     config,
     store,
-    secrets: createSecretBox(config.secretKey),
+    secrets: createSecretBox(config.secretKey, config.secretKeyPrevious),
     catalog: shippedCatalog,
     logger,
     instanceId: newId("ins"),
@@ -55,7 +57,8 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
   };
 
   const proxy = await createProxy(ctx);
-  const control = await createControlApi(ctx);
+  // A write through the control API is applied to this instance's caches before it is answered.
+  const control = await createControlApi(ctx, { afterWrite: () => proxy.catchUp() });
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const route = proxy.route(req);
     if (route) proxy.handle(req, res, route);
@@ -77,6 +80,7 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
     ctx,
     store,
     settled: () => proxy.settled(),
+    catchUp: () => proxy.catchUp(),
     reconcile: () => proxy.reconcile(),
     close: () =>
       (closing ??= (async () => {

@@ -22,7 +22,14 @@ export interface ControlApi {
 
 const API_VERSION = "1";
 
-export async function createControlApi(ctx: ServerContext): Promise<ControlApi> {
+export interface ControlApiOptions {
+  /** Runs after every successful write (POST, PATCH, PUT, DELETE), before the answer is sent. */
+  afterWrite?: () => Promise<void>;
+}
+
+const WRITES = new Set(["POST", "PATCH", "PUT", "DELETE"]);
+
+export async function createControlApi(ctx: ServerContext, options: ControlApiOptions = {}): Promise<ControlApi> {
   collectProcessMetrics();
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const app = Fastify({
@@ -40,6 +47,15 @@ export async function createControlApi(ctx: ServerContext): Promise<ControlApi> 
   app.setNotFoundHandler((req, reply) => {
     replyError(reply, controlError("route_not_found", `No route ${req.method} ${req.url.split("?")[0]}.`));
   });
+  const { afterWrite } = options;
+  if (afterWrite) {
+    app.addHook("onSend", async (req, reply, payload) => {
+      if (WRITES.has(req.method) && reply.statusCode < 400) {
+        await afterWrite().catch((err: Error) => req.log.warn({ err: err.message }, "change feed catch-up after a write failed"));
+      }
+      return payload;
+    });
+  }
   app.addHook("onResponse", async (req, reply) => {
     controlMetrics.inc({ operation: req.routeOptions.config.operationId ?? "other", status: String(reply.statusCode) });
   });

@@ -9,7 +9,7 @@ export interface UpstreamCredential {
   secret: string;
 }
 
-export function createCredentialPool(store: Store, secrets: SecretBox) {
+export function createCredentialPool(store: Store, secrets: SecretBox, onUnreadable: (credentialId: string, err: Error) => void = () => undefined) {
   let byIntegration = new Map<string, UpstreamCredential[]>();
   const cursor = new Map<string, number>();
   const coolingUntil = new Map<string, number>();
@@ -24,8 +24,16 @@ export function createCredentialPool(store: Store, secrets: SecretBox) {
         .execute();
       const next = new Map<string, UpstreamCredential[]>();
       for (const row of rows) {
+        let secret: string;
+        try {
+          secret = secrets.open(row.secret_enc);
+        } catch (err) {
+          // Sealed with a key this instance does not hold (a rotation under way): use the others.
+          onUnreadable(row.id, err as Error);
+          continue;
+        }
         const list = next.get(row.integration) ?? [];
-        list.push({ id: row.id, secret: secrets.open(row.secret_enc) });
+        list.push({ id: row.id, secret });
         next.set(row.integration, list);
       }
       byIntegration = next;

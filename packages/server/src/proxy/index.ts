@@ -7,6 +7,7 @@ import { usdNumberToExact } from "../ledger/money.js";
 import { createReconciler, type GenerationFacts } from "../ledger/reconcile.js";
 import { newTimeOrderedId } from "../security/apiKeys.js";
 import { accountEndpointFor, createAccountEndpoints } from "./accountEndpoints.js";
+import { startConfigSync } from "./configSync.js";
 import { createCredentialPool } from "./credentialPool.js";
 import { ProxyError, sendError, sendJson } from "./errors.js";
 import { createKeyCache } from "./keyCache.js";
@@ -26,39 +27,38 @@ export interface Proxy {
   ledger: Ledger;
   /** Resolves once no call is in flight and every settlement is committed. */
   settled(): Promise<void>;
+  /** Applies every configuration change committed so far (keys, tenants, connections, pool, markups). */
+  catchUp(): Promise<void>;
   /** Ends orphaned holds now (also runs on start and periodically). */
   reconcile(): Promise<{ settled: number; released: number }>;
   close(): Promise<void>;
 }
 
-const SYNC_MS = 500;
 const HEARTBEAT_MS = 2_000;
 const RECONCILE_MS = 30_000;
 
 export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   const { store, logger } = ctx;
-  const keys = createKeyCache(store, ctx.secrets);
-  const pool = createCredentialPool(store, ctx.secrets);
+  const keys = createKeyCache(store, ctx.secrets, ctx.config.cacheMaxStaleMs);
+  const pool = createCredentialPool(store, ctx.secrets, (id, err) => logger.warn({ credential: id, err: err.message }, "pool credential unreadable; left out"));
   const upstream = createUpstream(pool, { connectionsPerOrigin: ctx.config.upstreamConnections });
   const priceBook = createPriceBook(upstream, ctx.upstreamUrl);
   const ledger = createLedger(store, ctx.instanceId, logger);
   const rateLimiter = createRateLimiter();
   const inFlight = new Set<string>();
-  let markups = new Map<string, bigint>();
-  const markupBps = (slug: string) => markups.get(slug) ?? 0n;
+  // Keys, pool and markups follow the store through the change feed.
+  const configSync = await startConfigSync({
+    store,
+    keys,
+    pool,
+    logger,
+    pollMs: ctx.config.changePollMs,
+    maxStaleMs: ctx.config.cacheMaxStaleMs,
+    databaseUrl: ctx.config.databaseUrl,
+    pgSchema: ctx.config.pgSchema,
+  });
+  const markupBps = configSync.markupBps;
   const accounts = createAccountEndpoints({ store, ledger, priceBook, markupBps });
-
-  // Changes made through the control API (keys, pool, markup) reach this instance within SYNC_MS.
-  let syncedAt = Date.now();
-  async function sync(): Promise<void> {
-    const since = syncedAt - 2 * SYNC_MS; // overlap: a write committed late with an older timestamp is still seen
-    syncedAt = Date.now();
-    const changed = await store.db.selectFrom("api_keys").select("key_hash").where("updated_at", ">=", BigInt(since)).execute();
-    keys.invalidate(changed.map((k) => k.key_hash));
-    await pool.reload();
-    const rows = await store.db.selectFrom("integration_settings").select(["integration", "markup_bps"]).execute();
-    markups = new Map(rows.map((r) => [r.integration, r.markup_bps]));
-  }
 
   /** Asks the upstream what a generation cost (its own record), with the credential that ran it. */
   async function lookupGeneration(hold: { integration: string; generationId: string; credentialId: string }): Promise<GenerationFacts | null> {
@@ -93,9 +93,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   });
 
   await reconciler.heartbeat();
-  await sync();
   const timers = [
-    setInterval(() => sync().catch((e: Error) => logger.warn({ err: e.message }, "proxy config sync failed")), SYNC_MS),
     setInterval(() => reconciler.heartbeat().catch((e: Error) => logger.warn({ err: e.message }, "heartbeat failed")), HEARTBEAT_MS),
     setInterval(() => reconciler.reconcile().catch((e: Error) => logger.warn({ err: e.message }, "reconcile failed")), RECONCILE_MS),
   ];
@@ -144,6 +142,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
       while (inFlight.size > 0) await new Promise((r) => setTimeout(r, 5));
       await ledger.flush();
     },
+    catchUp: () => configSync.catchUp(),
     reconcile: () => reconciler.reconcile(),
     handle(req, res, target) {
       const requestId = newTimeOrderedId("req");
@@ -161,6 +160,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     },
     async close() {
       for (const t of timers) clearInterval(t);
+      await configSync.close();
       // Calls still running (one whose client left is drained for its usage) settle before the
       // ledger closes; any still open after the grace period is reconciled at the next start.
       const deadline = Date.now() + ctx.config.shutdownGraceMs;

@@ -4,12 +4,14 @@ import type { Kysely, Migration, MigrationProvider } from "kysely";
 import type { Dialect } from "../dialect.js";
 import * as initial from "./001_initial.js";
 import * as deploymentTokens from "./002_deployment_tokens.js";
+import * as changeFeed from "./005_change_feed.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
 const migrations: Record<string, DialectMigration> = {
   "001_initial": initial,
   "002_deployment_tokens": deploymentTokens,
+  "005_change_feed": changeFeed,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
