@@ -52,7 +52,7 @@ export interface ServerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface ServerConfig extends Omit<SettingValues, "secretKey" | "secretKeyPrevious" | "sqlitePath" | "proxyDomain" | "publicUrl" | "adminToken" | "adminPort" | "databaseUrl" | "redisUrl"> {
+export interface ServerConfig extends Omit<SettingValues, "pgSchema" | "secretKey" | "secretKeyPrevious" | "sqlitePath" | "proxyDomain" | "publicUrl" | "adminToken" | "adminPort" | "databaseUrl" | "redisUrl"> {
   proxyDomain: string | null;
   publicUrl: string | null;
   adminToken: string | null;
@@ -154,7 +154,7 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     adminHost: value("adminHost"),
     databaseUrl,
     pgPoolSize: value("pgPoolSize"),
-    pgSchema: options.pgSchema,
+    pgSchema: parseSetting("pgSchema", options, env) ?? undefined,
     dataDir,
     sqlitePath,
     secretKey: givenKey ?? loadSecretKey(undefined, join(dataDir, "secret.key")),

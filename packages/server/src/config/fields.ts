@@ -114,3 +114,15 @@ export function decodeKey(text: string): Buffer | null {
   }
   return null;
 }
+
+/** A PostgreSQL identifier (lower case letters, digits, underscores). */
+export function identifier(): Field<string> {
+  return z.string().transform((value, ctx) => {
+    const v = value.trim();
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(v)) {
+      ctx.addIssue({ code: "custom", message: `must be a schema name of lower-case letters, digits and underscores (${describeGot(value)})` });
+      return z.NEVER;
+    }
+    return v;
+  });
+}

@@ -1,7 +1,7 @@
 // Every setting of a Vendo server, in one table: its env var, its `vendo start` flag, how its text
 // is validated, its default and what it does. config.ts resolves a configuration from it and
 // docs/configuration.md is generated from it (`npm run generate`; a test keeps them the same).
-import { hostname, integer, oneOf, secretKey, secretKeyList, text, url, type Field } from "./fields.js";
+import { hostname, identifier, integer, oneOf, secretKey, secretKeyList, text, url, type Field } from "./fields.js";
 
 export interface SettingSpec<T> {
   env: string;
@@ -66,6 +66,13 @@ export const settings = {
     group: "Store",
     secret: true,
     doc: "PostgreSQL (`postgres://user:password@host:5432/db`). Several instances may share it; it then requires `VENDO_SECRET_KEY`.",
+  }),
+  pgSchema: setting({
+    env: "VENDO_PG_SCHEMA",
+    field: identifier(),
+    defaultDoc: "the connection's search_path",
+    group: "Store",
+    doc: "PostgreSQL schema holding Vendo's tables (several Vendos may share a database, one schema each). It must exist.",
   }),
   pgPoolSize: setting({ env: "VENDO_PG_POOL_SIZE", field: integer(1, 1000), default: "10", group: "Store", doc: "Connections of the PostgreSQL pool, per instance (the change feed's listener is one more)." }),
   dataDir: setting({

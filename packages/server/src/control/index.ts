@@ -17,6 +17,8 @@ import { validateRequest } from "./validateRequest.js";
 
 export interface ControlApi {
   handle(req: IncomingMessage, res: ServerResponse): void;
+  /** The OpenAPI document (also served by the admin listener). */
+  openapi: unknown;
   close(): Promise<void>;
 }
 
@@ -60,13 +62,14 @@ export async function createControlApi(ctx: ServerContext, options: ControlApiOp
     controlMetrics.inc({ operation: req.routeOptions.config.operationId ?? "other", status: String(reply.statusCode) });
   });
 
-  registerSystemRoutes(app, ctx, buildOpenApiDocument(routes.map((r) => r.endpoint), API_VERSION));
+  const openapi = buildOpenApiDocument(routes.map((r) => r.endpoint), API_VERSION);
+  registerSystemRoutes(app, ctx, openapi);
   for (const route of routes) registerRoute(app, ctx, route);
 
   await app.ready();
   if (!handler) throw new Error("fastify did not hand over its request handler");
   const handle = handler;
-  return { handle: (req, res) => handle(req, res), close: () => app.close() };
+  return { handle: (req, res) => handle(req, res), openapi, close: () => app.close() };
 }
 
 declare module "fastify" {

@@ -10,12 +10,12 @@ import { accountEndpointFor, createAccountEndpoints } from "./accountEndpoints.j
 import { startConfigSync } from "./configSync.js";
 import { createCredentialPool } from "./credentialPool.js";
 import { ProxyError, sendError, sendJson } from "./errors.js";
-import { createKeyCache } from "./keyCache.js";
+import { createKeyCache, type KeyRecord } from "./keyCache.js";
 import { meteredCall, type MeteredCallDeps } from "./meteredCall.js";
 import { tokenCount } from "./meter.js";
 import { proxyMetrics } from "./metrics.js";
 import { createPriceBook } from "./priceBook.js";
-import { createRateLimiter } from "./rateLimiter.js";
+import { createRateLimits } from "./rateLimits.js";
 import { createRouter, type ProxyRoute } from "./router.js";
 import { createUpstream } from "./upstream.js";
 
@@ -31,7 +31,8 @@ export interface Proxy {
   catchUp(): Promise<void>;
   /** Ends orphaned holds now (also runs on start and periodically). */
   reconcile(): Promise<{ settled: number; released: number }>;
-  close(): Promise<void>;
+  /** Waits for calls in flight until `deadline` (epoch ms), then closes the ledger and upstream pool. */
+  close(deadline?: number): Promise<void>;
 }
 
 const HEARTBEAT_MS = 2_000;
@@ -44,7 +45,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   const upstream = createUpstream(pool, { connectionsPerOrigin: ctx.config.upstreamConnections });
   const priceBook = createPriceBook(upstream, ctx.upstreamUrl);
   const ledger = createLedger(store, ctx.instanceId, logger);
-  const rateLimiter = createRateLimiter();
+  const rateLimits = createRateLimits({ redis: ctx.redis, failure: ctx.config.redisFailure, logger });
   const inFlight = new Set<string>();
   // Keys, pool and markups follow the store through the change feed.
   const configSync = await startConfigSync({
@@ -113,6 +114,15 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     onSettled: (call) => proxyMetrics.chargedNanos.inc({ integration: call.integration }, Number(call.charge)),
   };
 
+  /** A key with a tpm limit: its settled calls' tokens are taken from its bucket. */
+  const countingTokens = (key: KeyRecord): MeteredCallDeps => ({
+    ...callDeps,
+    onSettled(call) {
+      callDeps.onSettled?.(call);
+      rateLimits.record(key, Number(call.prompt_tokens + call.completion_tokens), Date.now());
+    },
+  });
+
   async function handle(req: IncomingMessage, res: ServerResponse, target: ProxyRoute, requestId: string): Promise<void> {
     const { integration, path } = target;
     if (!integration) throw new ProxyError("NOT_FOUND", "Unknown integration.");
@@ -124,15 +134,12 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
 
     const now = Date.now();
     const key = await keys.authenticate(req, integration.slug, now);
-    if (key.rpm !== null) {
-      const wait = rateLimiter.take(key.id, key.rpm, now);
-      if (wait > 0) throw new ProxyError("RATE_LIMITED", undefined, { "retry-after": String(wait) });
-    }
+    if (key.rpm !== null || key.tpm !== null) await rateLimits.admit(key, now);
     if (endpoint === "key") return sendJson(res, 200, await accounts.key(key), requestId);
     if (endpoint === "credits") return sendJson(res, 200, await accounts.credits(key), requestId);
     if (endpoint === "generation") return sendJson(res, 200, await accounts.generation(key, target.query), requestId);
 
-    await meteredCall(callDeps, req, res, { integration, path, key, requestId, startedAt: now });
+    await meteredCall(key.tpm === null ? callDeps : countingTokens(key), req, res, { integration, path, key, requestId, startedAt: now });
   }
 
   return {
@@ -158,12 +165,11 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
           if (res.statusCode >= 400) logger.info({ requestId, integration: slug, status: res.statusCode }, "proxy request refused");
         });
     },
-    async close() {
+    async close(deadline = Date.now() + ctx.config.shutdownGraceMs) {
       for (const t of timers) clearInterval(t);
       await configSync.close();
       // Calls still running (one whose client left is drained for its usage) settle before the
       // ledger closes; any still open after the grace period is reconciled at the next start.
-      const deadline = Date.now() + ctx.config.shutdownGraceMs;
       while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       await ledger.close();
       await upstream.destroy();

@@ -12,17 +12,15 @@ import { startDevUpstream } from "../dev/devUpstream.js";
 import { persistedSecret } from "../dev/persistedSecret.js";
 import { seedDemo, syncDevPool } from "../dev/seedDemo.js";
 import { closeOnSignal } from "../shutdown.js";
-import { parsePort, startServerOrFail } from "./start.js";
+import { addSettingFlags, settingFlags, startServerOrFail } from "./start.js";
 
 export function registerDev(program: Command, cli: CliContext): void {
-  program
-    .command("dev")
-    .description("Everything on one machine: server + sandbox upstream + a demo tenant, deployment and key.")
-    .option("--port <n>", "port of the server (default $PORT or 8080; 0 picks a free one)", parsePort)
-    .option("--data-dir <dir>", "where the store, secret key and admin token live", ".vendo")
-    .action(async (opts: { port?: number; dataDir: string }) => {
+  addSettingFlags(
+    program.command("dev").description("Everything on one machine: server + sandbox upstream + a demo tenant, deployment and key."),
+    ["port", "dataDir"],
+  ).action(async (opts: { dataDir?: string } & Record<string, unknown>) => {
       const started = Date.now();
-      const dataDir = resolve(opts.dataDir);
+      const dataDir = resolve(opts.dataDir ?? ".vendo");
       const adminTokenFile = join(dataDir, "admin.token");
       const adminToken = cli.env.VENDO_ADMIN_TOKEN ?? persistedSecret(adminTokenFile, () => `vendo_admin_${randomBase62(32)}`);
       const progress = (what: string) => cli.out.line(cli.out.dim(`· ${what}`));
@@ -31,7 +29,8 @@ export function registerDev(program: Command, cli: CliContext): void {
       const upstream = await startDevUpstream(cli.env, dataDir);
       progress("starting the server…");
       const server = await startServerOrFail({
-        port: opts.port ?? Number(cli.env.PORT ?? 8080),
+        flags: settingFlags(opts),
+        env: cli.env,
         dataDir,
         adminToken,
         upstreams: upstream.upstreams,
