@@ -136,7 +136,7 @@ export const settings = {
     group: "Rate limits",
     doc: "When Redis does not answer: `open` admits the call against this instance's own bucket, `closed` refuses it (503). Either way it is logged and counted (`vendo_rate_limit_redis_errors_total`).",
   }),
-  redisTimeoutMs: setting({ env: "VENDO_REDIS_TIMEOUT_MS", field: integer(1, 60_000), default: "100", group: "Rate limits", doc: "How long a call waits for Redis before the failure mode applies." }),
+  redisTimeoutMs: setting({ env: "VENDO_REDIS_TIMEOUT_MS", field: integer(1, 60_000), default: "500", group: "Rate limits", doc: "How long a call waits for an answer from Redis before the failure mode applies (a closed connection fails at once)." }),
 
   changePollMs: setting({
     env: "VENDO_CHANGE_POLL_MS",

@@ -22,6 +22,7 @@ export function keyViewOf(row: ApiKeysTable, now = Date.now()): KeyView {
     limit: row.limit_amount === null ? null : formatUsd(row.limit_amount),
     limit_reset: row.limit_reset,
     rpm: row.rpm === null ? null : Number(row.rpm),
+    tpm: row.tpm === null ? null : Number(row.tpm),
     models: row.models === null ? null : (JSON.parse(row.models) as string[]),
     expires_at: isoTimeOrNull(row.expires_at),
     disabled: row.disabled_at !== null,
