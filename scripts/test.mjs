@@ -62,7 +62,7 @@ let failed = 0;
 if (files.length) {
   const node = spawnSync(
     process.execPath,
-    ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", "--test-timeout=180000", ...files],
+    ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", "--test-timeout=600000", ...files],
     { cwd: root, env, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 1 << 28 },
   );
   process.stdout.write(node.stdout);

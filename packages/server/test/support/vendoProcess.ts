@@ -11,8 +11,13 @@ export interface VendoProcess {
   stop(): Promise<VendoResult>;
 }
 
-export async function startVendoProcess(env: NodeJS.ProcessEnv, args: readonly string[] = ["start"]): Promise<VendoProcess> {
-  const { child, result } = spawnVendo(args, env);
+/** Starts `vendo <args>` (the repo's bin, or `spawn` for another install of it) and waits for its URL. */
+export async function startVendoProcess(
+  env: NodeJS.ProcessEnv,
+  args: readonly string[] = ["start"],
+  spawn: (args: readonly string[], env: NodeJS.ProcessEnv) => { child: ChildProcess; result: Promise<VendoResult> } = spawnVendo,
+): Promise<VendoProcess> {
+  const { child, result } = spawn(args, env);
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     lines.on("line", (line) => {
