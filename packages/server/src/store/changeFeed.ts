@@ -130,7 +130,12 @@ function startListener(url: string, schema: string | undefined, wake: () => void
   let timer: NodeJS.Timeout | null = null;
 
   async function connect(): Promise<void> {
-    const c = new pg.Client({ connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
+    const c = new pg.Client({
+      connectionString: url,
+      // Named, so an operator (or a test) can tell it apart in pg_stat_activity.
+      application_name: `vendo-change-feed${schema ? `:${schema}` : ""}`,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
     client = c;
     c.on("error", (err) => drop(c, err));
     c.on("end", () => drop(c, null));
