@@ -147,7 +147,8 @@ export const settings = {
   }),
   cacheMaxStaleMs: setting({
     env: "VENDO_CACHE_MAX_STALENESS_MS",
-    field: integer(100, 24 * 60 * MINUTE),
+    // Below the change feed's retention (an hour): an entry never outlives the changes that could drop it.
+    field: integer(100, 10 * MINUTE),
     default: "30000",
     group: "Change feed",
     doc: "The oldest a cached key, pool or markup may be before it is read again from the store, whatever the feed says.",
