@@ -95,7 +95,7 @@ export async function openChangeFeed(store: Store, options: ChangeFeedOptions): 
   };
   const pollTimer = setInterval(poll, options.pollMs);
   pollTimer.unref();
-  const pruneTimer = setInterval(() => void prune(store).catch((err: Error) => logger.warn({ err: err.message }, "change feed prune failed")), PRUNE_EVERY_MS);
+  const pruneTimer = setInterval(() => void pruneChanges(store).catch((err: Error) => logger.warn({ err: err.message }, "change feed prune failed")), PRUNE_EVERY_MS);
   pruneTimer.unref();
 
   const listener = store.dialect === "postgres" && options.databaseUrl ? startListener(options.databaseUrl, options.pgSchema, poll, logger, () => closed) : null;
@@ -114,7 +114,8 @@ export async function openChangeFeed(store: Store, options: ChangeFeedOptions): 
   };
 }
 
-async function prune(store: Store): Promise<void> {
+/** Deletes changes older than CHANGE_RETENTION_MS by the database's clock (every instance runs it now and then). */
+export async function pruneChanges(store: Store): Promise<void> {
   const now = store.dialect === "postgres" ? sql<bigint>`(extract(epoch from clock_timestamp()) * 1000)::bigint` : sql<bigint>`CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`;
   await store.db.deleteFrom("changes").where("created_at", "<", sql<bigint>`${now} - ${CHANGE_RETENTION_MS}`).execute();
 }

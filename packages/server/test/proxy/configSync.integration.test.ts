@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import pg from "pg";
 import { request } from "undici";
 import type { ServerOptions } from "../../src/config.js";
+import { CHANGE_RETENTION_MS, pruneChanges } from "../../src/store/changeFeed.js";
 import { postgresUrl, storeKinds } from "../support/stores.js";
 import { startWorld, type World } from "../support/world.js";
 
@@ -51,6 +52,19 @@ for (const { kind, skip } of storeKinds) {
           .execute();
         await world.server.catchUp();
         assert.equal(await keyStatus(world, key.plaintext), 401);
+      });
+    });
+
+    it("old changes are pruned by the database's clock; recent ones stay", async () => {
+      await withWorld(kind, {}, async (world) => {
+        const db = world.server.store.db;
+        const recent = await db.selectFrom("changes").select("seq").execute();
+        assert.ok(recent.length > 0);
+        await db.insertInto("changes").values({ entity: "markup", ref: "old", created_at: BigInt(Date.now() - 2 * CHANGE_RETENTION_MS) }).execute();
+        await pruneChanges(world.server.store);
+        const left = await db.selectFrom("changes").select(["seq", "ref"]).execute();
+        assert.ok(!left.some((c) => c.ref === "old"), "the old change is gone");
+        assert.equal(left.length, recent.length, "the recent ones stay");
       });
     });
 
