@@ -15,54 +15,54 @@ import { closeOnSignal } from "../shutdown.js";
 import { addSettingFlags, settingFlags, startServerOrFail } from "./start.js";
 
 export function registerDev(program: Command, cli: CliContext): void {
-  addSettingFlags(
-    program.command("dev").description("Everything on one machine: server + sandbox upstream + a demo tenant, deployment and key."),
-    ["port", "dataDir"],
-  ).action(async (opts: { dataDir?: string } & Record<string, unknown>) => {
-    const started = Date.now();
-    const dataDir = resolve(opts.dataDir ?? cli.env.VENDO_DATA_DIR ?? ".vendo");
-    const adminTokenFile = join(dataDir, "admin.token");
-    const adminToken = cli.env.VENDO_ADMIN_TOKEN ?? persistedSecret(adminTokenFile, () => `vendo_admin_${randomBase62(32)}`);
-    const progress = (what: string) => cli.out.line(cli.out.dim(`· ${what}`));
+  const dev = program.command("dev").description("Everything on one machine: server + sandbox upstream + a demo tenant, deployment and key.");
+  addSettingFlags(dev, ["port", "dataDir"]);
+  dev
+    .action(async (opts: { dataDir?: string } & Record<string, unknown>) => {
+      const started = Date.now();
+      const dataDir = resolve(opts.dataDir ?? cli.env.VENDO_DATA_DIR ?? ".vendo");
+      const adminTokenFile = join(dataDir, "admin.token");
+      const adminToken = cli.env.VENDO_ADMIN_TOKEN ?? persistedSecret(adminTokenFile, () => `vendo_admin_${randomBase62(32)}`);
+      const progress = (what: string) => cli.out.line(cli.out.dim(`· ${what}`));
 
-    progress("starting the upstream…");
-    const upstream = await startDevUpstream(cli.env, dataDir);
-    progress("starting the server…");
-    const server = await startServerOrFail({
-      flags: settingFlags(opts),
-      env: cli.env,
-      dataDir,
-      adminToken,
-      upstreams: upstream.upstreams,
-      ...(cli.env.VENDO_LOG_LEVEL ? {} : { logLevel: "warn" }),
-    }).catch(async (err: unknown) => {
-      await upstream.close();
-      throw err;
-    });
-    closeOnSignal(
-      async () => {
-        await server.close();
-        await upstream.close();
-      },
-      (line) => cli.out.line(line),
-    );
-
-    progress("seeding the demo tenant…");
-    const client = createControlClient({ apiUrl: server.url, bearer: adminToken, bearerKind: "admin" });
-    const demo = await syncDevPool(client, upstream.poolKeys)
-      .then(() => seedDemo(client))
-      .catch(async (err: unknown) => {
-        await server.close();
+      progress("starting the upstream…");
+      const upstream = await startDevUpstream(cli.env, dataDir);
+      progress("starting the server…");
+      const server = await startServerOrFail({
+        flags: settingFlags(opts),
+        env: cli.env,
+        dataDir,
+        adminToken,
+        upstreams: upstream.upstreams,
+        ...(cli.env.VENDO_LOG_LEVEL ? {} : { logLevel: "warn" }),
+      }).catch(async (err: unknown) => {
         await upstream.close();
         throw err;
       });
-    printDevBanner(cli.out, {
-      apiUrl: server.url,
-      adminTokenFile: cli.env.VENDO_ADMIN_TOKEN ? null : adminTokenFile,
-      upstream: upstream.describe,
-      store: server.store.location,
-      demo,
-      startupMs: Date.now() - started,
+      closeOnSignal(
+        async () => {
+          await server.close();
+          await upstream.close();
+        },
+        (line) => cli.out.line(line),
+      );
+
+      progress("seeding the demo tenant…");
+      const client = createControlClient({ apiUrl: server.url, bearer: adminToken, bearerKind: "admin" });
+      const demo = await syncDevPool(client, upstream.poolKeys)
+        .then(() => seedDemo(client))
+        .catch(async (err: unknown) => {
+          await server.close();
+          await upstream.close();
+          throw err;
+        });
+      printDevBanner(cli.out, {
+        apiUrl: server.url,
+        adminTokenFile: cli.env.VENDO_ADMIN_TOKEN ? null : adminTokenFile,
+        upstream: upstream.describe,
+        store: server.store.location,
+        demo,
+        startupMs: Date.now() - started,
+      });
     });
-  });
 }
