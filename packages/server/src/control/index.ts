@@ -17,12 +17,21 @@ import { validateRequest } from "./validateRequest.js";
 
 export interface ControlApi {
   handle(req: IncomingMessage, res: ServerResponse): void;
+  /** The OpenAPI document (also served by the admin listener). */
+  openapi: unknown;
   close(): Promise<void>;
 }
 
 const API_VERSION = "1";
 
-export async function createControlApi(ctx: ServerContext): Promise<ControlApi> {
+export interface ControlApiOptions {
+  /** Runs after every successful write (POST, PATCH, PUT, DELETE), before the answer is sent. */
+  afterWrite?: () => Promise<void>;
+}
+
+const WRITES = new Set(["POST", "PATCH", "PUT", "DELETE"]);
+
+export async function createControlApi(ctx: ServerContext, options: ControlApiOptions = {}): Promise<ControlApi> {
   collectProcessMetrics();
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const app = Fastify({
@@ -40,17 +49,27 @@ export async function createControlApi(ctx: ServerContext): Promise<ControlApi> 
   app.setNotFoundHandler((req, reply) => {
     replyError(reply, controlError("route_not_found", `No route ${req.method} ${req.url.split("?")[0]}.`));
   });
+  const { afterWrite } = options;
+  if (afterWrite) {
+    app.addHook("onSend", async (req, reply, payload) => {
+      if (WRITES.has(req.method) && reply.statusCode < 400) {
+        await afterWrite().catch((err: Error) => req.log.warn({ err: err.message }, "change feed catch-up after a write failed"));
+      }
+      return payload;
+    });
+  }
   app.addHook("onResponse", async (req, reply) => {
     controlMetrics.inc({ operation: req.routeOptions.config.operationId ?? "other", status: String(reply.statusCode) });
   });
 
-  registerSystemRoutes(app, ctx, buildOpenApiDocument(routes.map((r) => r.endpoint), API_VERSION));
+  const openapi = buildOpenApiDocument(routes.map((r) => r.endpoint), API_VERSION);
+  registerSystemRoutes(app, ctx, openapi);
   for (const route of routes) registerRoute(app, ctx, route);
 
   await app.ready();
   if (!handler) throw new Error("fastify did not hand over its request handler");
   const handle = handler;
-  return { handle: (req, res) => handle(req, res), close: () => app.close() };
+  return { handle: (req, res) => handle(req, res), openapi, close: () => app.close() };
 }
 
 declare module "fastify" {

@@ -153,6 +153,8 @@ export interface ApiKeysTable {
   limit_amount: bigint | null;
   limit_reset: LimitReset;
   rpm: bigint | null;
+  /** Migration 005: tokens (prompt + completion) per minute; null means none. */
+  tpm: bigint | null;
   /** JSON array of allowed model ids; null allows all. */
   models: string | null;
   /** JSON array of web origins the key may be used from in a browser (CORS), "*" for any; null allows none. */
@@ -265,6 +267,21 @@ export interface InstancesTable {
   epoch: bigint;
 }
 
+/**
+ * Migration 005, the change feed: one row per change to a key, tenant, connection, pool credential
+ * or markup, written by triggers. `seq` is handed out in commit order; readers follow it.
+ */
+export interface ChangesTable {
+  seq: Generated<bigint>;
+  entity: ChangeEntity;
+  /** What changed: the key id (key, connection), tenant id, or integration slug (pool, markup). */
+  ref: string;
+  /** The database's clock, epoch ms: for pruning only. */
+  created_at: bigint;
+}
+
+export type ChangeEntity = "key" | "tenant" | "connection" | "pool" | "markup";
+
 export interface Database {
   tenants: TenantsTable;
   management_keys: ManagementKeysTable;
@@ -281,4 +298,5 @@ export interface Database {
   pool_credentials: PoolCredentialsTable;
   integration_settings: IntegrationSettingsTable;
   instances: InstancesTable;
+  changes: ChangesTable;
 }

@@ -6,6 +6,7 @@ import * as initial from "./001_initial.js";
 import * as deploymentTokens from "./002_deployment_tokens.js";
 import * as twoPhaseDoubleEntry from "./003_two_phase_double_entry.js";
 import * as indexDiet from "./004_index_diet.js";
+import * as changeFeed from "./005_change_feed.js";
 import * as keyAllowedOrigins from "./006_key_allowed_origins.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -15,6 +16,7 @@ const migrations: Record<string, DialectMigration> = {
   "002_deployment_tokens": deploymentTokens,
   "003_two_phase_double_entry": twoPhaseDoubleEntry,
   "004_index_diet": indexDiet,
+  "005_change_feed": changeFeed,
   "006_key_allowed_origins": keyAllowedOrigins,
 };
 
