@@ -174,6 +174,9 @@ function objectEnd(body: Buffer, open: number): number {
   return -1;
 }
 
+const USAGE = /"usage"\s*:\s*\{/;
+const FINISHED = /"finish_reason"\s*:\s*"/;
+
 /**
  * A server-sent-events answer. OpenRouter sends usage once, in the last chunk before [DONE]; other
  * OpenAI-style upstreams send `"usage": null` on every chunk until the last, or spread it over
@@ -196,8 +199,9 @@ export function createSseMeter(): Meter {
         const m = /"id"\s*:\s*"([^"]+)"/.exec(data);
         if (m) generationId = m[1] as string;
       }
-      // Only events that may carry usage or a finish reason are parsed; content deltas are counted.
-      if (data.includes('"usage"') || data.includes('"finish_reason"')) {
+      // Only events that carry usage or a finish reason are parsed: every delta may have
+      // `"usage":null` and `"finish_reason":null`, so only an object or a string counts.
+      if (USAGE.test(data) || FINISHED.test(data)) {
         try {
           const chunk = JSON.parse(data) as AnswerJson;
           if (chunk.usage && typeof chunk.usage === "object") {
