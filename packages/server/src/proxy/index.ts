@@ -108,20 +108,31 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   await reaper.heartbeat();
   const timers = [
     setInterval(() => reaper.heartbeat().catch((err: unknown) => logger.warn({ err }, "heartbeat failed")), heartbeatMs),
-    setInterval(() => reaper.reap().catch((err: unknown) => logger.warn({ err }, "reaping orphaned holds failed")), ctx.config.reapIntervalMs),
+    setInterval(() => {
+      reaper.reap().catch((err: unknown) => logger.warn({ err }, "reaping orphaned holds failed"));
+      if (store.dialect === "postgres") void rebuildLostRecords();
+    }, ctx.config.reapIntervalMs),
     setInterval(() => reconcileWithUpstream(reconciliationDeps).catch((err: unknown) => logger.warn({ err }, "reconciliation failed")), RECONCILE_UPSTREAM_MS),
   ];
   for (const t of timers) t.unref();
-  // Start-up work runs in the background: the instance serves at once (a long reap may ask the
-  // upstream about many generations; lost call records are rebuilt from the holds).
-  const started = (async () => {
-    await reaper.reap().catch((err: unknown) => logger.error({ err }, "start-up reaping failed"));
-    const now = Date.now();
-    const rebuilt = await backfillCallRecords(store, { now, windowMs: ctx.config.holdTimeoutMs + 60_000, settleMs: 60_000 }).catch((err: unknown) => {
+  /** Rebuilds call records a crash lost from the holds. On SQLite this process is the only writer,
+   *  so at start every record is final; on PostgreSQL a live peer's outbox may still be writing its
+   *  own (those count a minute after their end; a silent instance's at once), and it runs again with
+   *  every reaping pass. */
+  async function rebuildLostRecords(): Promise<void> {
+    const settleMs = store.dialect === "sqlite" ? 0 : 60_000;
+    const staleAfterMs = store.dialect === "sqlite" ? 0 : ctx.config.instanceStaleMs;
+    const rebuilt = await backfillCallRecords(store, { now: Date.now(), windowMs: ctx.config.holdTimeoutMs + 60_000, settleMs, staleAfterMs }).catch((err: unknown) => {
       logger.error({ err }, "rebuilding lost call records failed");
       return 0;
     });
     if (rebuilt > 0) logger.warn({ rebuilt }, "call records lost in a crash rebuilt from the holds");
+  }
+  // Start-up work runs in the background: the instance serves at once (a long reap may ask the
+  // upstream about many generations; lost call records are rebuilt from the holds).
+  const started = (async () => {
+    await reaper.reap().catch((err: unknown) => logger.error({ err }, "start-up reaping failed"));
+    await rebuildLostRecords();
     await calls.flush();
   })();
 

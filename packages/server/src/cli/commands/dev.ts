@@ -35,8 +35,6 @@ export function registerDev(program: Command, cli: CliContext): void {
       progress("starting the upstream…");
       const sandboxPort = opts.sandboxPort ?? envPort(cli.env.VENDO_SANDBOX_PORT, "VENDO_SANDBOX_PORT") ?? DEFAULT_SANDBOX_PORT;
       const upstream = await startDevUpstream(cli.env, dataDir, sandboxPort);
-      // `vendo audit` and `vendo reconcile` find the sandbox through the data folder.
-      writeDevUpstreams(dataDir, upstream.upstreams);
       progress("starting the server…");
       const server = await startServerOrFail({
         flags: settingFlags(opts),
@@ -52,6 +50,9 @@ export function registerDev(program: Command, cli: CliContext): void {
         await upstream.close();
         throw err;
       });
+      // `vendo audit` and `vendo reconcile` find the sandbox through the data folder (written once
+      // this process owns the store: a second `vendo dev`, refused, must not repoint them).
+      writeDevUpstreams(dataDir, upstream.upstreams);
       closeOnSignal(
         async () => {
           await server.close();

@@ -61,9 +61,10 @@ export function registerKeys(program: Command, cli: CliContext): void {
     .option("--tpm <n>", "tokens per minute", positiveInt("--tpm"))
     .option("--models <ids>", "comma-separated allowed models", list)
     .option("--allowed-origins <origins>", 'comma-separated web origins a browser app may call from (CORS), e.g. https://app.example.com, or "*"', list)
+    .option("--fit-to-balance", "lower a call's max_tokens to what the key or balance can still afford instead of refusing it (402)")
     .option("--expires-at <iso>", "expiry date-time (ISO 8601)")
     .option("--json", "print JSON")
-    .action(async (opts: { name: string; integration: string; tenant?: string; deployment?: string; limit?: string; limitReset?: LimitResetOption; rpm?: number; tpm?: number; models?: string[]; allowedOrigins?: string[]; expiresAt?: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { name: string; integration: string; tenant?: string; deployment?: string; limit?: string; limitReset?: LimitResetOption; rpm?: number; tpm?: number; models?: string[]; allowedOrigins?: string[]; fitToBalance?: boolean; expiresAt?: string; json?: boolean }, cmd: Command) => {
       const created = await cli.client(cmd).call(endpoints.createKey, {
         body: {
           name: opts.name,
@@ -76,6 +77,7 @@ export function registerKeys(program: Command, cli: CliContext): void {
           ...(opts.tpm !== undefined && { tpm: opts.tpm }),
           ...(opts.models !== undefined && { models: opts.models }),
           ...(opts.allowedOrigins !== undefined && { allowed_origins: opts.allowedOrigins }),
+          ...(opts.fitToBalance && { fit_to_balance: true }),
           ...(opts.expiresAt !== undefined && { expires_at: opts.expiresAt }),
         },
       });
@@ -119,10 +121,11 @@ export function registerKeys(program: Command, cli: CliContext): void {
     .option("--tpm <n|none>", "tokens per minute")
     .option("--models <ids|all>", "comma-separated allowed models")
     .option("--allowed-origins <origins|none>", "comma-separated web origins a browser app may call from (CORS)")
+    .option("--fit-to-balance <on|off>", "lower a call's max_tokens to what the key or balance can still afford instead of refusing it (402)")
     .option("--expires-at <iso|never>", "expiry")
     .option("--enable", "re-enable a disabled key")
     .option("--json", "print JSON")
-    .action(async (id: string, opts: { name?: string; limit?: string; limitReset?: LimitResetOption; rpm?: string; tpm?: string; models?: string; allowedOrigins?: string; expiresAt?: string; enable?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (id: string, opts: { name?: string; limit?: string; limitReset?: LimitResetOption; rpm?: string; tpm?: string; models?: string; allowedOrigins?: string; fitToBalance?: string; expiresAt?: string; enable?: boolean; json?: boolean }, cmd: Command) => {
       const body = {
         ...(opts.name !== undefined && { name: opts.name }),
         ...(opts.limit !== undefined && { limit: orNull(opts.limit, "none", (v) => v) }),
@@ -131,6 +134,7 @@ export function registerKeys(program: Command, cli: CliContext): void {
         ...(opts.tpm !== undefined && { tpm: orNull(opts.tpm, "none", positiveInt("--tpm")) }),
         ...(opts.models !== undefined && { models: orNull(opts.models, "all", list) }),
         ...(opts.allowedOrigins !== undefined && { allowed_origins: orNull(opts.allowedOrigins, "none", list) }),
+        ...(opts.fitToBalance !== undefined && { fit_to_balance: onOff(opts.fitToBalance, "--fit-to-balance") }),
         ...(opts.expiresAt !== undefined && { expires_at: orNull(opts.expiresAt, "never", (v) => v) }),
         ...(opts.enable && { disabled: false }),
       };
@@ -152,4 +156,9 @@ export function registerKeys(program: Command, cli: CliContext): void {
         else cli.out.line(`${k.id} is ${keyRow(k).state}.`);
       });
   }
+}
+
+function onOff(value: string, flag: string): boolean {
+  if (value === "on" || value === "off") return value === "on";
+  throw new CliError(`${flag} expects on or off, got "${value}".`);
 }

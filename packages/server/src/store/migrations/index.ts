@@ -8,6 +8,7 @@ import * as twoPhaseDoubleEntry from "./003_two_phase_double_entry.js";
 import * as indexDiet from "./004_index_diet.js";
 import * as changeFeed from "./005_change_feed.js";
 import * as keyAllowedOrigins from "./006_key_allowed_origins.js";
+import * as watchKeyPolicy from "./008_watch_key_policy.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -18,6 +19,7 @@ const migrations: Record<string, DialectMigration> = {
   "004_index_diet": indexDiet,
   "005_change_feed": changeFeed,
   "006_key_allowed_origins": keyAllowedOrigins,
+  "008_watch_key_policy": watchKeyPolicy,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
