@@ -76,6 +76,7 @@ export async function seedVendo(input: SeedInput): Promise<Seeded> {
           limit_amount: null,
           limit_reset: "none",
           rpm: null,
+      tpm: null,
           models: null,
           allowed_origins: null,
           expires_at: null,

@@ -31,6 +31,8 @@ export const controlErrorStatus = {
   idempotency_conflict: 409,
   /** The deployment already has a live connection to that integration. */
   connection_exists: 409,
+  /** A pool credential whose secret is already in the pool: its usage upstream would count twice. */
+  credential_exists: 409,
   /** The resource was deleted and cannot be changed any more. */
   resource_deleted: 409,
   body_too_large: 413,

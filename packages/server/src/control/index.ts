@@ -17,12 +17,21 @@ import { validateRequest } from "./validateRequest.js";
 
 export interface ControlApi {
   handle(req: IncomingMessage, res: ServerResponse): void;
+  /** The OpenAPI document (also served by the admin listener). */
+  openapi: unknown;
   close(): Promise<void>;
 }
 
 const API_VERSION = "1";
 
-export async function createControlApi(ctx: ServerContext, dashboard: DashboardDeps = { poolHealth: () => [] }): Promise<ControlApi> {
+export interface ControlApiOptions extends Partial<DashboardDeps> {
+  /** Runs after every successful write (POST, PATCH, PUT, DELETE), before the answer is sent. */
+  afterWrite?: () => Promise<void>;
+}
+
+const WRITES = new Set(["POST", "PATCH", "PUT", "DELETE"]);
+
+export async function createControlApi(ctx: ServerContext, options: ControlApiOptions = {}): Promise<ControlApi> {
   collectProcessMetrics();
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const app = Fastify({
@@ -40,19 +49,29 @@ export async function createControlApi(ctx: ServerContext, dashboard: DashboardD
   app.setNotFoundHandler((req, reply) => {
     replyError(reply, controlError("route_not_found", `No route ${req.method} ${req.url.split("?")[0]}.`));
   });
+  const { afterWrite } = options;
+  if (afterWrite) {
+    app.addHook("onSend", async (req, reply, payload) => {
+      if (WRITES.has(req.method) && reply.statusCode < 400) {
+        await afterWrite().catch((err: Error) => req.log.warn({ err: err.message }, "change feed catch-up after a write failed"));
+      }
+      return payload;
+    });
+  }
   app.addHook("onResponse", async (req, reply) => {
     controlMetrics.inc({ operation: req.routeOptions.config.operationId ?? "other", status: String(reply.statusCode) });
   });
 
   registerDashboard(app, ctx);
-  const allRoutes = [...routes, ...dashboardRoutes(dashboard)];
-  registerSystemRoutes(app, ctx, buildOpenApiDocument(allRoutes.map((r) => r.endpoint), API_VERSION));
+  const allRoutes = [...routes, ...dashboardRoutes({ poolHealth: options.poolHealth ?? (() => []) })];
+  const openapi = buildOpenApiDocument(allRoutes.map((r) => r.endpoint), API_VERSION);
+  registerSystemRoutes(app, ctx, openapi);
   for (const route of allRoutes) registerRoute(app, ctx, route);
 
   await app.ready();
   if (!handler) throw new Error("fastify did not hand over its request handler");
   const handle = handler;
-  return { handle: (req, res) => handle(req, res), close: () => app.close() };
+  return { handle: (req, res) => handle(req, res), openapi, close: () => app.close() };
 }
 
 declare module "fastify" {

@@ -135,9 +135,11 @@ function writer(store: Store): (calls: CallsTable[]) => Promise<void> {
 /**
  * Rebuilds the call records a crash lost from the holds (which the money transaction wrote):
  * resolved holds of the last `windowMs` with no record get one with the money figures and
- * `status: "backfilled"` (token counts unknown: 0). Returns how many it wrote.
+ * `status: "backfilled"` (token counts unknown: 0). A hold resolved by an instance still alive
+ * counts only `settleMs` after its end (its own outbox may still be writing the record); one of an
+ * instance silent past `staleAfterMs` counts at once. Returns how many it wrote.
  */
-export async function backfillCallRecords(store: Store, options: { now: number; windowMs: number; settleMs: number }): Promise<number> {
+export async function backfillCallRecords(store: Store, options: { now: number; windowMs: number; settleMs: number; staleAfterMs: number }): Promise<number> {
   const { db } = store;
   const latest = await db.selectFrom("calls").select((eb) => eb.fn.max("created_at").as("t")).executeTakeFirst();
   const since = BigInt(Number(latest?.t ?? 0n) - options.windowMs);
@@ -148,7 +150,12 @@ export async function backfillCallRecords(store: Store, options: { now: number; 
     .where("c.request_id", "is", null)
     .where("h.status", "!=", "pending")
     .where("h.created_at", ">=", since)
-    .where("h.ended_at", "<", BigInt(options.now - options.settleMs))
+    .where((eb) =>
+      eb.or([
+        eb("h.ended_at", "<", BigInt(options.now - options.settleMs)),
+        eb.not(eb.exists(eb.selectFrom("instances as i").select("i.id").whereRef("i.id", "=", "h.instance_id").where("i.heartbeat_at", ">=", BigInt(options.now - options.staleAfterMs)))),
+      ]),
+    )
     .execute();
   const records: CallsTable[] = holds.map((h) => ({
     request_id: h.request_id,

@@ -22,7 +22,7 @@ export interface CredentialHealth {
   lastCooldownAt: number | null;
 }
 
-export function createCredentialPool(store: Store, secrets: SecretBox) {
+export function createCredentialPool(store: Store, secrets: SecretBox, onUnreadable: (credentialId: string, err: Error) => void = () => undefined) {
   // Every credential (disabled ones too: their calls are still looked up and reconciled) …
   let known = new Map<string, UpstreamCredential & { integration: string }>();
   // … and, per integration, the ones calls may use: enabled, and baselined against the
@@ -40,7 +40,17 @@ export function createCredentialPool(store: Store, secrets: SecretBox) {
       const unbaselined: string[] = [];
       const next = new Map<string, UpstreamCredential[]>();
       for (const row of rows) {
-        const credential = { id: row.id, secret: known.get(row.id)?.secret ?? secrets.open(row.secret_enc) };
+        let secret = known.get(row.id)?.secret;
+        if (secret === undefined) {
+          try {
+            secret = secrets.open(row.secret_enc);
+          } catch (err) {
+            // Sealed with a key this instance does not hold (a rotation under way): use the others.
+            onUnreadable(row.id, err as Error);
+            continue;
+          }
+        }
+        const credential = { id: row.id, secret };
         nextKnown.set(row.id, { ...credential, integration: row.integration });
         if (row.disabled_at !== null) continue;
         if (row.baseline_usage === null) {

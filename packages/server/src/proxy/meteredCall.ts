@@ -171,7 +171,7 @@ export async function meteredCall(deps: MeteredCallDeps, req: IncomingMessage, r
     const upstreamCost = toNanos(cost);
     const charge = ownKey ? 0n : toNanos(cost, markupBps);
     const posting: Posting = { charge, upstreamCost, credentialId: ownKey ? null : credentialId, integration: integration.slug };
-    await deps.ledger.post(requestId, posting);
+    await deps.ledger.post(requestId, posting, generationId);
     const settled = record({
       status: outcome.clientAborted ? "client_aborted" : outcome.upstreamBroke ? "upstream_error" : "ok",
       http_status: BigInt(upstream.statusCode),
@@ -231,10 +231,12 @@ function refusal(result: Extract<AdmitResult, { ok: false }>, worst: WorstCase |
   if (result.reason === "unknown_account") return new ProxyError("INSUFFICIENT_CREDITS");
   const keyLimit = result.reason === "key_limit";
   const where = keyLimit ? "this key's spending limit has" : "the balance has";
-  const completion = worst && worst.completionBound > 0 ? ` (${worst.completionBound} completion tokens per choice at most)` : "";
+  const completes = worst !== null && worst.completionBound > 0;
+  const completion = completes ? ` (${worst.completionBound} completion token${worst.completionBound === 1 ? "" : "s"} per choice at most)` : "";
+  const lower = completes ? "Lower max_tokens or shorten the prompt" : "Shorten the input";
   const message =
     `This request could cost up to $${formatUsd(result.needed)}${completion}, and ${where} $${formatUsd(result.available)} available. ` +
-    (keyLimit ? "Lower max_tokens or shorten the prompt, or raise the key's limit." : "Lower max_tokens or shorten the prompt, or add credits.");
+    (keyLimit ? `${lower}, or raise the key's limit.` : `${lower}, or add credits.`);
   return new ProxyError(keyLimit ? "KEY_LIMIT" : "INSUFFICIENT_CREDITS", message, {}, {
     limit_source: keyLimit ? "openrouter_key_limit" : "openrouter_credits",
     requested_usd: formatUsd(result.needed),

@@ -11,25 +11,32 @@ export function requestBoundOf(request: CallRequest, bodyBytes: number, embeddin
     bodyBytes,
     maxTokens: request.maxTokens,
     n: request.n,
-    images: countImages(fields.messages) + countImages(fields.input),
+    ...images(fields.messages, fields.input),
     webSearch: searchesTheWeb(fields, request.models),
     embedding,
   };
 }
 
-/** Image parts in chat messages (or a Responses-style input list), each a separately priced input. */
-function countImages(messages: unknown): number {
-  if (!Array.isArray(messages)) return 0;
-  let images = 0;
-  for (const message of messages) {
-    const content = (message as { content?: unknown } | null)?.content;
-    if (!Array.isArray(content)) continue;
-    for (const part of content) {
-      const type = (part as { type?: unknown } | null)?.type;
-      if (typeof type === "string" && IMAGE_PART_TYPES.has(type)) images++;
+/** Image parts in chat messages (or a Responses-style input list), each a separately priced input,
+ *  and the bytes of those sent inline (data URLs), which are not text. */
+function images(...lists: unknown[]): { images: number; imageBytes: number } {
+  let count = 0;
+  let bytes = 0;
+  for (const messages of lists) {
+    if (!Array.isArray(messages)) continue;
+    for (const message of messages) {
+      const content = (message as { content?: unknown } | null)?.content;
+      if (!Array.isArray(content)) continue;
+      for (const part of content) {
+        const { type, image_url: imageUrl } = (part ?? {}) as { type?: unknown; image_url?: unknown };
+        if (typeof type !== "string" || !IMAGE_PART_TYPES.has(type)) continue;
+        count++;
+        const url = typeof imageUrl === "string" ? imageUrl : (imageUrl as { url?: unknown } | null)?.url;
+        if (typeof url === "string" && url.startsWith("data:")) bytes += Buffer.byteLength(url);
+      }
     }
   }
-  return images;
+  return { images: count, imageBytes: bytes };
 }
 
 /** OpenRouter turns web search on by the `web` plugin, the `:online` model suffix or web_search_options. */

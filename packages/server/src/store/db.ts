@@ -18,6 +18,8 @@ export interface StoreConfig {
   /** PostgreSQL schema to use (tests give each run its own). */
   pgSchema?: string | undefined;
   pgPoolSize?: number | undefined;
+  /** false: open without migrating (`vendo doctor` only looks). */
+  migrate?: boolean;
 }
 
 export interface Store {
@@ -26,6 +28,9 @@ export interface Store {
   /** The SQLite file's own handle (null on PostgreSQL): the ledger's hot path runs its prepared
    *  statements on it, inside Kysely's connection lock (see ledger.ts). */
   sqlite: SqliteDatabase.Database | null;
+  /** PostgreSQL's connection pool (null on SQLite): the ledger's hot path runs named prepared
+   *  statements on its own transactions (see ledger/postgresBatch.ts). */
+  pg: pg.Pool | null;
   /** Where the data lives, with any password removed: safe to print. */
   location: string;
   close(): Promise<void>;
@@ -36,6 +41,16 @@ export const defaultSqlitePath = ".vendo/vendo.db";
 // pg returns int8 and numeric as strings by default; every integer of ours is a bigint.
 pg.types.setTypeParser(20, (v) => BigInt(v));
 
+/** Migrations not yet applied to a store (names). */
+export async function pendingMigrations(store: Store, pgSchema?: string): Promise<string[]> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: migrationProvider(store.dialect),
+    ...(store.dialect === "postgres" && pgSchema ? { migrationTableSchema: pgSchema } : {}),
+  });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
 export async function openStore(config: StoreConfig = {}): Promise<Store> {
   const store = config.databaseUrl?.startsWith("postgres") ? openPostgres(config) : openSqlite(config);
   // With a PostgreSQL schema, kysely must look for its migration tables in that schema only:
@@ -45,11 +60,12 @@ export async function openStore(config: StoreConfig = {}): Promise<Store> {
     provider: migrationProvider(store.dialect),
     ...(store.dialect === "postgres" && config.pgSchema ? { migrationTableSchema: config.pgSchema } : {}),
   });
+  if (config.migrate === false) return store;
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await store.close();
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
-    throw new Error(`Store migration ${failed} failed on ${store.location}: ${(error as Error).message}`);
+    throw new Error(`Store migration ${failed} failed on ${store.location}: ${(error as Error).message}`, { cause: error });
   }
   return store;
 }
@@ -66,7 +82,7 @@ function openSqlite(config: StoreConfig): Store {
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return { db, dialect: "sqlite", sqlite: database, location: path, close: () => db.destroy() };
+  return { db, dialect: "sqlite", sqlite: database, pg: null, location: path, close: () => db.destroy() };
 }
 
 /**
@@ -109,6 +125,7 @@ function openPostgres(config: StoreConfig): Store {
     db,
     dialect: "postgres",
     sqlite: null,
+    pg: pool,
     location: `${safe.host}${safe.pathname}${config.pgSchema ? ` (schema ${config.pgSchema})` : ""}`,
     close: () => db.destroy(),
   };

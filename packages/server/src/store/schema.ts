@@ -153,6 +153,8 @@ export interface ApiKeysTable {
   limit_amount: bigint | null;
   limit_reset: LimitReset;
   rpm: bigint | null;
+  /** Migration 005: tokens (prompt + completion) per minute; null means none. */
+  tpm: bigint | null;
   /** JSON array of allowed model ids; null allows all. */
   models: string | null;
   /** JSON array of web origins the key may be used from in a browser (CORS), "*" for any; null allows none. */
@@ -266,7 +268,22 @@ export interface InstancesTable {
 }
 
 /**
- * The dashboard's daily usage rollup (migration 007): sums of the call records inserted, per
+ * Migration 005, the change feed: one row per change to a key, tenant, connection, pool credential
+ * or markup, written by triggers. `seq` is handed out in commit order; readers follow it.
+ */
+export interface ChangesTable {
+  seq: Generated<bigint>;
+  entity: ChangeEntity;
+  /** What changed: the key id (key, connection), tenant id, or integration slug (pool, markup). */
+  ref: string;
+  /** The database's clock, epoch ms: for pruning only. */
+  created_at: bigint;
+}
+
+export type ChangeEntity = "key" | "tenant" | "connection" | "pool" | "markup";
+
+/**
+ * The dashboard's daily usage rollup (migration 009): sums of the call records inserted, per
  * tenant, UTC day (`created_at / 86,400,000`), key, model ('' when none) and integration. Kept in
  * the call-record writer's transaction (store/usageDaily.ts), so it equals `calls` grouped so;
  * usage_daily_tenant and usage_daily_total are the same sums at coarser levels.
@@ -328,6 +345,7 @@ export interface Database {
   pool_credentials: PoolCredentialsTable;
   integration_settings: IntegrationSettingsTable;
   instances: InstancesTable;
+  changes: ChangesTable;
   usage_daily: UsageDailyTable;
   usage_daily_tenant: UsageDailyTenantTable;
   usage_daily_total: UsageDailyTotalTable;

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { request } from "undici";
 import { usdNumberToNanos } from "../../src/ledger/money.js";
+import { waitFor } from "../support/waitFor.js";
 import { cliEnv, repoRoot, runVendo, vendoBin } from "./support/runVendo.js";
 
 /** The fields of an OpenRouter answer this test reads. */
@@ -180,5 +181,25 @@ describe("vendo dev", () => {
     apiUrl = field(dev.banner, "control API");
     assert.equal(field(dev.banner, "sandbox audit"), auditBefore);
     assert.equal(field(dev.banner, "demo key"), key, "the same demo deployment and key");
+  });
+
+  it("invariant 5: `vendo audit` in the data folder agrees with the sandbox, before and after a restart (the sandbox starts its bill over)", async () => {
+    // A call's settlement trails its answer by a moment: an audit that sees it running says so
+    // (in_flight) and is asked again; any other disagreement fails at once.
+    const agreed = () =>
+      waitFor("the audit to agree with the sandbox", async () => {
+        const r = await runVendo(["audit", "--data-dir", dataDir, "--json"], cliEnv({}));
+        const report = JSON.parse(r.stdout) as { ok: boolean; upstream: Array<{ outcome: string }> };
+        assert.ok(report.upstream.length > 0 && report.upstream.every((u) => u.outcome === "agreed" || u.outcome === "in_flight"), r.stdout);
+        return r.code === 0 && report.ok && report.upstream.every((u) => u.outcome === "agreed");
+      });
+    assert.equal((await chat(`${apiUrl}/proxy/openrouter/v1/chat/completions`, { model: "qwen/qwen3-8b", max_tokens: 10 })).status, 200);
+    await agreed();
+    await stopDev(dev);
+    dev = await startDev(["--port", "0", "--sandbox-port", String(sandboxPort), "--data-dir", dataDir]);
+    apiUrl = field(dev.banner, "control API");
+    await agreed();
+    assert.equal((await chat(`${apiUrl}/proxy/openrouter/v1/chat/completions`, { model: "qwen/qwen3-8b", max_tokens: 10 })).status, 200);
+    await agreed();
   });
 });

@@ -88,8 +88,8 @@ export async function startWorld(
   if (options.markupBps) {
     await db.insertInto("integration_settings").values({ integration: "openrouter", markup_bps: options.markupBps, updated_at: now }).execute();
   }
-  // Let the proxy pick the pool and markup up (it syncs every 500 ms).
-  await new Promise((r) => setTimeout(r, 700));
+  // The proxy picks the pool and markup up from the change feed.
+  await server.catchUp();
 
   return {
     sandbox,

@@ -2,6 +2,7 @@
 // a tenant "demo" with $10 of credit, a deployment "demo-app" connected to openrouter.
 import { endpoints } from "../../control/contract/index.js";
 import { dashboardEndpoints } from "../../dashboard/contract.js";
+import type { Store } from "../../store/db.js";
 import type { ControlClient } from "../client.js";
 
 export const DEMO_TENANT = "demo";
@@ -58,4 +59,20 @@ export async function seedDemo(client: ControlClient): Promise<DemoSetup> {
     dashboardUrl: link.url,
     env: Object.fromEntries(env.data.filter((v) => v.integration === INTEGRATION).map((v) => [v.name, v.value])),
   };
+}
+
+/**
+ * `vendo dev`'s sandbox starts each time with no record of what it billed before: its pool
+ * credentials' reconciliation starts over from zero (ledger/reconciliation.ts, rebaseline), so the
+ * books and the sandbox agree again instead of showing a drift nobody caused.
+ */
+export async function rebaselineDevSandbox(store: Store): Promise<void> {
+  const credentials = await store.db
+    .selectFrom("pool_credentials")
+    .select(["id", "integration"])
+    .where("label", "like", "dev:sandbox%")
+    .where("disabled_at", "is", null)
+    .execute();
+  const { rebaseline } = await import("../../ledger/reconciliation.js");
+  for (const credential of credentials) await rebaseline(store, credential, 0n);
 }
