@@ -1,4 +1,4 @@
-// The daily usage rollups (migration 007): call records summed per UTC day at three levels, each a
+// The daily usage rollups (migration 009): call records summed per UTC day at three levels, each a
 // table keyed by its columns:
 // - usage_daily (tenant, day, key, model, integration): a tenant's charts, stacked by model or key;
 // - usage_daily_tenant (day, tenant, integration): every tenant's spend over a window (operator);

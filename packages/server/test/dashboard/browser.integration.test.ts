@@ -306,7 +306,7 @@ describe("dashboard in Chromium", { skip: browserSkip }, () => {
 
     await aPage.getByRole("button", { name: "Disable browser key" }).click();
     await aPage.locator(`tr[data-key-id="${row.id}"]`).getByText("disabled").waitFor();
-    await world.server.syncProxy();
+    await world.server.catchUp();
     assert.equal((await proxyCall(secret, "openai/gpt-4o-mini")).status, 401, "the proxy refuses the disabled key");
     await aPage.getByRole("button", { name: "Delete browser key" }).click();
     await aPage.getByRole("button", { name: "Confirm delete browser key" }).click();

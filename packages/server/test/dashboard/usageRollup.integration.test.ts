@@ -1,6 +1,6 @@
 // The daily usage rollups equal the call records grouped at each level (tenant, UTC day, key, model
 // and integration; day and tenant; day), on both stores: after real calls through the proxy, after a replayed
-// record and a backfill (counted once), and for records that existed before migration 007.
+// record and a backfill (counted once), and for records that existed before migration 009.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Migrator, sql } from "kysely";
@@ -123,7 +123,7 @@ for (const { kind, skip } of storeKinds) {
             ended_at: BigInt(day + 3000), late: 0n, charge: 300n, upstream_cost: 200n,
           })
           .execute();
-        const options = { now: day + 10 * 60_000, windowMs: 60 * 60_000, settleMs: 60_000 };
+        const options = { now: day + 10 * 60_000, windowMs: 60 * 60_000, settleMs: 60_000, staleAfterMs: 10_000 };
         assert.equal(await backfillCallRecords(store, options), 1);
         assert.equal(await backfillCallRecords(store, options), 0);
 
@@ -134,10 +134,10 @@ for (const { kind, skip } of storeKinds) {
         await recorder.close();
       });
 
-      it("migration 007 rolls up the records written before it", async () => {
-        // A store at 006, as it was before the dashboard, with calls in it; then migrated to the latest.
+      it("migration 009 rolls up the records written before it", async () => {
+        // A store at 008, as it was before the dashboard, with calls in it; then migrated to the latest.
         const fresh = await createTestStoreConfig(kind);
-        const older = await openStoreAt(fresh.config, kind, "006_key_allowed_origins");
+        const older = await openStoreAt(fresh.config, kind, "008_watch_key_policy");
         const base = Date.UTC(2026, 1, 1, 23, 59, 59);
         for (let i = 0; i < 5; i++) {
           await older.db.insertInto("calls").values(callRecord({ tenant_id: "ten_m", key_id: i % 2 ? "key_a" : "key_b", created_at: BigInt(base + i * 500), model: i === 4 ? null : "m/x", charge: BigInt(100 + i) })).execute();

@@ -1,5 +1,5 @@
 // GET /api/v1/tenants/:id/calls: recent calls, newest first, by keyset pages. Each filter has its
-// index (migration 007): tenant+time, tenant+model+time, key+time, and the partial index of calls
+// index (migration 009): tenant+time, tenant+model+time, key+time, and the partial index of calls
 // that did not end ok; the literal `status <> 'ok'` lets both stores pick that partial index.
 import { sql } from "kysely";
 import { defineRoute } from "../../control/defineRoute.js";

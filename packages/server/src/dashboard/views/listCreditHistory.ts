@@ -1,5 +1,5 @@
 // GET /api/v1/tenants/:id/credit-history: a tenant's top-ups and adjustments, newest first, through
-// the partial index of those entries (migration 007) rather than past its many charges.
+// the partial index of those entries (migration 009) rather than past its many charges.
 import { sql } from "kysely";
 import { defineRoute } from "../../control/defineRoute.js";
 import { statementLinesWithIds } from "../../control/routes/money/ledgerEntryView.js";
