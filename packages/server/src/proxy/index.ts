@@ -134,6 +134,9 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   // upstream about many generations; lost call records are rebuilt from the holds).
   const started = (async () => {
     await reaper.reap().catch((err: unknown) => logger.error({ err }, "start-up reaping failed"));
+    // The reaper's records ("reconciled", "expired_…") are written before the rebuild looks for
+    // missing ones, or it would write "backfilled" ones first and the reaper's would be skipped.
+    await calls.flush();
     await rebuildLostRecords();
     await calls.flush();
   })();
