@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run build -w @vendo/server`: the production build, compiled by tsc into dist/, so an
 // installed server runs plain JavaScript with no TypeScript loader. The workspace packages it uses
-// (@vendo/integrations with its catalog, @vendo/sandbox) are compiled into dist/node_modules/,
+// (@vendo/integrations with its catalog, @vendo/sandbox; the dashboard's built page) go into dist/node_modules/,
 // where Node resolves them from dist/ (npm pack keeps that folder; the workspace links stay out).
 // A source checkout never runs this output: bin/vendo.mjs runs src/ through tsx when src/ exists.
 import { execFileSync } from "node:child_process";
@@ -37,5 +37,9 @@ vendor("integrations", { ".": entry("src/index"), "./lib/resolveConnectionEnvVar
   cpSync(join(packages, "integrations", "catalog"), join(out, "catalog"), { recursive: true }),
 );
 vendor("sandbox", { ".": entry("src/index") });
+// The dashboard's page (Preact + Chart.js, bundled by esbuild): only its built files are served.
+const dashboardOut = join(dist, "node_modules", "@vendo", "dashboard");
+execFileSync(process.execPath, [join(packages, "dashboard", "build.mjs"), "--out-dir", join(dashboardOut, "dist")], { stdio: "inherit" });
+writeFileSync(join(dashboardOut, "package.json"), JSON.stringify({ name: "@vendo/dashboard", version: "0.1.0", private: true, type: "module", exports: { "./package.json": "./package.json" } }, null, 2) + "\n");
 compile(join(server, "tsconfig.build.json"));
 console.log(`built ${dirname(dist) === server ? "packages/server/dist" : dist}`);

@@ -138,6 +138,12 @@ describe("the packed server, installed into an empty folder", { timeout: 900_000
     });
     const answer = (await res.json()) as { usage?: { cost?: number } };
     assert.equal(res.status, 200, JSON.stringify(answer));
+    // The dashboard's built page ships in the package and is served.
+    const page = await fetch(`${vendo.url}/dashboard`);
+    assert.equal(page.status, 200);
+    const script = /src="(\/dashboard\/assets\/app-[^"]+\.js)"/.exec(await page.text())?.[1];
+    assert.ok(script, "the dashboard page names its script");
+    assert.equal((await fetch(vendo.url + script)).status, 200);
     assert.ok((answer.usage?.cost ?? 0) > 0, "the call was metered");
 
     const doctor = await npx(["doctor"], env()).result;
