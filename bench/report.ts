@@ -321,7 +321,7 @@ function llmSection(r: BenchResult): string[] {
       "RSS per stream: the server's peak RSS during the streams (sampled every 100 ms) less its idle RSS after a collection, per stream open; " +
       "garbage not yet collected counts, as it does for the machine.",
   ];
-  for (const n of p.counts) {
+  for (const n of p.counts.filter((c) => names.some((name) => f[`llm.${c}.done.${name}`]))) {
     const row = (label: string, m: string, format: Format) => [label, ...names.map((name) => cell(f, `llm.${n}.${m}.${name}`, format))];
     out.push(
       "",
@@ -422,8 +422,8 @@ function accountsSection(r: BenchResult): string[] {
     "",
     "## Account endpoints with call records stored (vendo-sqlite, c=1)",
     "",
-    "One key whose store holds N call records (spread over 30 days) and counters to match, written straight into SQLite before the server starts " +
-      `(${seeded.join(", ")}). Sequential GETs, the stores interleaved; /v1/generation looks up a call in the middle of the history by its generation id.`,
+    "One key whose store holds N call records (spread over 30 days) and counters to match, written straight into SQLite before the server starts" +
+      `${seeded.length > 0 ? ` (${seeded.join(", ")})` : ""}. Sequential GETs, the stores interleaved; /v1/generation looks up a call in the middle of the history by its generation id.`,
     "",
     table(
       ["endpoint", ...counts.flatMap((c) => [`${c.toLocaleString("en-US")} calls p50 (µs)`, "p99 (µs)"]), `p50 ratio, ${counts[counts.length - 1]?.toLocaleString("en-US")} / ${counts[0]?.toLocaleString("en-US")}`],

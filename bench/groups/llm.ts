@@ -88,7 +88,7 @@ async function pacedStreamsOnce(ctx: RunContext, target: Target, n: number): Pro
 
   const pool = new Pool(target.origin, { connections: n, pipelining: 1, keepAliveTimeout: 120_000, keepAliveMaxTimeout: 120_000 });
   try {
-    await setFault(ctx.env, target, "latency=1500,tokens=1");
+    await setFault(ctx.env, target, `latency=${p.openMs},tokens=1`);
     const wave = await openConnections(target, pool, n, 60_000);
     set("conns", wave.ok);
     if (wave.ok < n) ctx.notes.add(`${label}: the untimed wave that opens the connections got ${wave.ok} of ${n} answers; the rest connect during the figure`);
