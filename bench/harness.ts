@@ -3,15 +3,18 @@
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Pool } from "undici";
 import { benchDir } from "./child.ts";
 import { measureGroup, type RunContext } from "./figures.ts";
 import { sequentialLatency } from "./measure/latency.ts";
+import { openConnections, pacedStreams } from "./measure/pacedStreams.ts";
 import { throughput } from "./measure/throughput.ts";
 import { figureGroups, fullPlan, quickPlan, type BenchOptions, type Plan } from "./options.ts";
 import { profileMarkdown } from "./profile.ts";
 import { aggregate, checkTargets, machine, renderMarkdown, toJson, type BenchResult } from "./report.ts";
 import {
   newTmpDir,
+  setFault,
   startDirect,
   startPassthroughChild,
   startPortkeyChild,
@@ -188,8 +191,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchOutput> {
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /**
- * A fresh vendo-sqlite under `node --cpu-prof`: loaded at c=50, then at c=1; the profile is
- * summarized over each load window separately (start-up and module loading left out).
+ * A fresh vendo-sqlite under `node --cpu-prof`: loaded at c=50, then at c=1, then with paced
+ * streams open at once; the profile is summarized over each load window separately (start-up and
+ * module loading left out).
  */
 async function profileVendo(env: BenchEnv, plan: Plan, dir: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
@@ -206,6 +210,23 @@ async function profileVendo(env: BenchEnv, plan: Plan, dir: string): Promise<str
     const lat = await sequentialLatency([running.target], { samples: plan.profile.latencySamples, warmup: 0 });
     const p50 = percentile(lat.get(running.target.name)?.samples ?? [], 50);
     windows.push({ label: `Sequential requests at c=1 (${plan.profile.latencySamples} requests, p50 ${Math.round(p50)} µs while profiled)`, window: { fromUs, toUs: monotonicUs() } });
+    // Real LLM traffic: the smallest count of the paced-streams figure, connections opened first.
+    const n = Math.min(...plan.llm.counts);
+    const pool = new Pool(running.target.origin, { connections: n, pipelining: 1, keepAliveTimeout: 120_000 });
+    try {
+      await setFault(env, running.target, `latency=${plan.llm.openMs},tokens=1`);
+      await openConnections(running.target, pool, n, 60_000);
+      await setFault(env, running.target, `latency=${plan.llm.latencyMs},chunk-delay=${plan.llm.chunkDelayMs},tokens=${plan.llm.chunks}`);
+      fromUs = monotonicUs();
+      const paced = await pacedStreams(running.target, pool, { streams: n, chunks: plan.llm.chunks, timeoutMs: 120_000 });
+      windows.push({
+        label: `${n.toLocaleString("en-US")} paced streams at once (${paced.completed} completed; first byte p50 ${percentile(paced.ttfbMs, 50).toFixed(0)} ms while profiled)`,
+        window: { fromUs, toUs: monotonicUs() },
+      });
+    } finally {
+      await pool.destroy();
+      await setFault(env, running.target, null);
+    }
   } finally {
     await running.stop();
   }

@@ -152,6 +152,8 @@ export interface VendoPair {
   keys: string[];
   /** The sandbox key of the store's one pool credential. */
   upstreamKey: string;
+  /** The PostgreSQL schema both instances use. */
+  pgSchema: string;
   stop(): Promise<void>;
 }
 
@@ -189,7 +191,7 @@ export async function startVendoPair(env: BenchEnv, opts: { databaseUrl: string;
       };
       started.push(await finish(target, seeded.keys, () => server.stop()));
     }
-    return { instances: [started[0] as Running, started[1] as Running], keys: seeded.keys, upstreamKey, stop };
+    return { instances: [started[0] as Running, started[1] as Running], keys: seeded.keys, upstreamKey, pgSchema: pg.schema, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -25,7 +25,7 @@ export async function accountsFigures(ctx: RunContext): Promise<void> {
       path: endpoint === "generation" ? `${ACCOUNT_BASE}/generation?id=${encodeURIComponent(s.calls?.generationId ?? "")}` : `${ACCOUNT_BASE}/${endpoint}`,
       headers: { authorization: s.target.headers.authorization as string },
     }));
-    const res = await sequentialGets(gets, { samples: p.samples, warmup: p.warmup, block: Math.min(100, p.samples) });
+    const res = await sequentialGets(gets, { samples: p.samples, warmup: p.warmup, block: Math.max(5, Math.ceil(p.samples / 10)) });
     for (const s of stores) {
       const count = s.calls?.count as number;
       const r = res.get(String(count));

@@ -1,6 +1,7 @@
 // PostgreSQL: two Vendo instances on one database and one hot tenant (issue 11, "Bench v2").
 import { failures, find, present, type RunContext, sleep } from "../context.ts";
 import { sequentialLatency } from "../measure/latency.ts";
+import { pgCommitLatency } from "../measure/pgCommit.ts";
 import { throughput } from "../measure/throughput.ts";
 import { startVendoPair } from "../scenarios.ts";
 import type { StoreAudit } from "../servers/vendo.ts";
@@ -45,7 +46,7 @@ export async function pgSharedFigures(ctx: RunContext): Promise<void> {
     failures(ctx, "two instances on PostgreSQL", "vendo-postgres", ra.failures + rb.failures);
 
     const refs = present(ctx, ["direct", "passthrough"]);
-    const lat = await sequentialLatency([...refs, a, b], { samples: p.latencySamples, warmup: 50, block: Math.min(100, p.latencySamples) });
+    const lat = await sequentialLatency([...refs, a, b], { samples: p.latencySamples, warmup: 50, block: Math.max(5, Math.ceil(p.latencySamples / 10)) });
     const direct = lat.get("direct");
     if (direct && direct.samples.length > 0) {
       const d50 = percentile(direct.samples, 50);
@@ -54,6 +55,12 @@ export async function pgSharedFigures(ctx: RunContext): Promise<void> {
         if (r && r.samples.length > 0) ctx.values.set(`pg2.added50.${key}`, percentile(r.samples, 50) - d50);
       }
     }
+
+    // The floor under these figures: one durable commit on this machine's PostgreSQL.
+    const commit = await pgCommitLatency(ctx.databaseUrl, pair.pgSchema, Math.min(200, p.latencySamples));
+    ctx.values.set("pg2.commit50", commit.p50Us);
+    ctx.values.set("pg2.commit99", commit.p99Us);
+    if (commit.synchronousCommit !== "on") ctx.notes.add(`pgShared: PostgreSQL runs with synchronous_commit = ${commit.synchronousCommit}`);
 
     // Every call settled, nothing left upstream: then the invariants.
     await Promise.all([a, b].map((t) => t.server.rpc("settled")));
