@@ -7,7 +7,7 @@ import { Pool } from "undici";
 import { benchDir } from "./child.ts";
 import { measureGroup, type RunContext } from "./figures.ts";
 import { sequentialLatency } from "./measure/latency.ts";
-import { openConnections, pacedStreams } from "./measure/pacedStreams.ts";
+import { openConnections, openHoldMs, pacedStreams } from "./measure/pacedStreams.ts";
 import { throughput } from "./measure/throughput.ts";
 import { figureGroups, fullPlan, quickPlan, type BenchOptions, type Plan } from "./options.ts";
 import { profileMarkdown } from "./profile.ts";
@@ -212,9 +212,9 @@ async function profileVendo(env: BenchEnv, plan: Plan, dir: string): Promise<str
     windows.push({ label: `Sequential requests at c=1 (${plan.profile.latencySamples} requests, p50 ${Math.round(p50)} µs while profiled)`, window: { fromUs, toUs: monotonicUs() } });
     // Real LLM traffic: the smallest count of the paced-streams figure, connections opened first.
     const n = Math.min(...plan.llm.counts);
-    const pool = new Pool(running.target.origin, { connections: n, pipelining: 1, keepAliveTimeout: 120_000 });
+    const pool = new Pool(running.target.origin, { connections: n, pipelining: 1, keepAliveTimeout: 120_000, connect: { timeout: 60_000 } });
     try {
-      await setFault(env, running.target, `latency=${plan.llm.openMs},tokens=1`);
+      await setFault(env, running.target, `latency=${openHoldMs(n, plan.llm.openMs)},tokens=1`);
       await openConnections(running.target, pool, n, 60_000);
       await setFault(env, running.target, `latency=${plan.llm.latencyMs},chunk-delay=${plan.llm.chunkDelayMs},tokens=${plan.llm.chunks}`);
       fromUs = monotonicUs();

@@ -33,7 +33,8 @@ export interface Plan {
   ledger: { connections: number; durationS: number; moduleConcurrency: number };
   /** Real LLM traffic: `counts` streams open at once, each answered after `latencyMs`, then
    *  `chunks` content chunks `chunkDelayMs` apart (a sandbox fault on the scenario's key). The
-   *  connections are opened first by N requests held `openMs` upstream, untimed. */
+   *  connections are opened first, untimed, by N requests sent in slices and held upstream until
+   *  `openMs` after the last slice. */
   llm: { counts: number[]; latencyMs: number; chunkDelayMs: number; chunks: number; warmup: number; openMs: number };
   /** Sequential requests in `rounds` rounds of `perRound` each: the median of the round medians. */
   sequential: { rounds: number; perRound: number; warmup: number };
@@ -56,7 +57,7 @@ export const fullPlan: Plan = {
   streamLength: { lengths: [10, 200, 1000], samples: 30 },
   keys: { counts: [10, 1000, 100_000], durationS: 3, latencySamples: 500 },
   ledger: { connections: 200, durationS: 5, moduleConcurrency: 512 },
-  llm: { counts: [1000, 5000], latencyMs: 300, chunkDelayMs: 20, chunks: 100, warmup: 200, openMs: 1500 },
+  llm: { counts: [1000, 5000], latencyMs: 300, chunkDelayMs: 20, chunks: 100, warmup: 200, openMs: 1000 },
   sequential: { rounds: 20, perRound: 100, warmup: 100 },
   pgShared: { connections: 50, durationS: 5, warmupS: 1, keys: 2, latencySamples: 1000 },
   accounts: { calls: [100, 1_000_000], samples: 500, warmup: 50 },

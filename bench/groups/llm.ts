@@ -2,7 +2,7 @@
 import { Pool } from "undici";
 import { find, type RunContext, sleep } from "../context.ts";
 import { cpuDuring } from "../measure/cpu.ts";
-import { openConnections, pacedStreams } from "../measure/pacedStreams.ts";
+import { describeFailures, openConnections, openHoldMs, pacedStreams } from "../measure/pacedStreams.ts";
 import { streamOnce } from "../measure/stream.ts";
 import { setFault } from "../scenarios.ts";
 import type { LoopDelay } from "../servers/ipc.ts";
@@ -86,12 +86,15 @@ async function pacedStreamsOnce(ctx: RunContext, target: Target, n: number): Pro
       .catch(() => Number.NaN);
   const heapBefore = await heapOf();
 
-  const pool = new Pool(target.origin, { connections: n, pipelining: 1, keepAliveTimeout: 120_000, keepAliveMaxTimeout: 120_000 });
+  // A long connect timeout: a server slow to accept is measured, not cut at undici's 10 s.
+  const pool = new Pool(target.origin, { connections: n, pipelining: 1, keepAliveTimeout: 120_000, keepAliveMaxTimeout: 120_000, connect: { timeout: 60_000 } });
   try {
-    await setFault(ctx.env, target, `latency=${p.openMs},tokens=1`);
+    await setFault(ctx.env, target, `latency=${openHoldMs(n, p.openMs)},tokens=1`);
     const wave = await openConnections(target, pool, n, 60_000);
     set("conns", wave.ok);
-    if (wave.ok < n) ctx.notes.add(`${label}: the untimed wave that opens the connections got ${wave.ok} of ${n} answers; the rest connect during the figure`);
+    if (wave.ok < n) {
+      ctx.notes.add(`${label}: the untimed wave that opens the connections got ${wave.ok} of ${n} answers (${describeFailures(wave.failures)}); the rest connect during the figure`);
+    }
     await setFault(ctx.env, target, `latency=${p.latencyMs},chunk-delay=${p.chunkDelayMs},tokens=${p.chunks}`);
 
     const watchSandbox = server !== sandbox;
@@ -141,7 +144,7 @@ async function pacedStreamsOnce(ctx: RunContext, target: Target, n: number): Pro
       set("heapKb", (heapPeak - heapBefore) / 1024 / r.opened);
     }
     set("loadCpuUs", r.completed > 0 ? (r.loadCpuMs * 1000) / r.completed : Number.NaN);
-    if (r.failed > 0) ctx.notes.add(`${label}: ${r.failed} of ${n} streams failed or ended short (last: ${r.lastError ?? "timed out"})`);
+    if (r.failed > 0) ctx.notes.add(`${label}: ${r.failed} of ${n} streams failed or ended short (${describeFailures(r.failures)})`);
     if (r.loadLoopDelayP99Ms > LAGGING_MS) {
       ctx.notes.add(
         `${label}: the load generator (the harness) lagged: its event-loop delay p99 ${r.loadLoopDelayP99Ms.toFixed(1)} ms, max ${r.loadLoopDelayMaxMs.toFixed(1)} ms; client-side gaps and first bytes include that`,

@@ -21,7 +21,8 @@ export interface PacedStreams {
   /** Streams that answered 200 and ended with every content chunk. */
   completed: number;
   failed: number;
-  lastError?: string;
+  /** Why streams failed: "HTTP 502", an error message, "ended after N events", "timed out", with counts. */
+  failures: Record<string, number>;
   /** Streams whose first body byte arrived. */
   opened: number;
   /** Most SSE events seen in one stream. */
@@ -63,7 +64,7 @@ export async function pacedStreams(target: Target, pool: Pool, opts: PacedStream
   const firstByte = new Float64Array(n).fill(Number.NaN);
   const endedAt = new Float64Array(n).fill(Number.NaN);
   const statuses = new Int32Array(n);
-  let lastError: string | undefined;
+  const errors: Array<string | undefined> = new Array(n);
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   const cpuBefore = process.cpuUsage();
@@ -109,7 +110,7 @@ export async function pacedStreams(target: Target, pool: Pool, opts: PacedStream
             resolve();
           },
           onResponseError(_controller, error) {
-            lastError = error.message;
+            errors[i] = error.message;
             finished[i] = 1;
             resolve();
           },
@@ -139,14 +140,19 @@ export async function pacedStreams(target: Target, pool: Pool, opts: PacedStream
   let opened = 0;
   let maxEvents = 0;
   let wallMs = 0;
+  const failures: Record<string, number> = {};
   for (let i = 0; i < n; i++) {
     const count = events[i] as number;
     if (!Number.isNaN(firstByte[i] as number)) opened++;
     maxEvents = Math.max(maxEvents, count);
-    const ok = statuses[i] === 200 && !Number.isNaN(endedAt[i] as number) && count >= opts.chunks + EVENTS_AFTER_CONTENT && count <= slots;
+    const ended = !Number.isNaN(endedAt[i] as number);
+    const ok = statuses[i] === 200 && ended && count >= opts.chunks + EVENTS_AFTER_CONTENT && count <= slots;
     if (!ok) {
-      if (statuses[i] !== 200 && statuses[i] !== 0) lastError = `HTTP ${statuses[i]}`;
-      else if (!Number.isNaN(endedAt[i] as number) && count < opts.chunks + EVENTS_AFTER_CONTENT) lastError = `a stream ended with ${count} SSE events`;
+      const why =
+        statuses[i] !== 200 && statuses[i] !== 0
+          ? `HTTP ${statuses[i]}`
+          : (errors[i] ?? (ended ? `ended after ${count} SSE events` : "timed out"));
+      failures[why] = (failures[why] ?? 0) + 1;
       continue;
     }
     completed++;
@@ -161,7 +167,7 @@ export async function pacedStreams(target: Target, pool: Pool, opts: PacedStream
     requested: n,
     completed,
     failed: n - completed,
-    ...(lastError ? { lastError } : {}),
+    failures,
     opened,
     maxEvents,
     ttfbMs: ttfb,
@@ -174,28 +180,55 @@ export async function pacedStreams(target: Target, pool: Pool, opts: PacedStream
   };
 }
 
+/** How the untimed wave opens connections: `slice` more requests every `everyMs`. */
+export const OPEN_RAMP = { slice: 250, everyMs: 50 };
+
+/** How long the wave's requests must be held upstream so all `connections` are open at once. */
+export function openHoldMs(connections: number, settleMs: number): number {
+  return settleMs + Math.ceil(connections / OPEN_RAMP.slice) * OPEN_RAMP.everyMs;
+}
+
 /**
  * Opens `connections` connections to the target and leaves them idle in `pool`: that many
- * requests at once, each held open upstream by the caller's fault (e.g. a latency), so the pool
- * must open one connection per request and a proxy one upstream connection per request. Without
- * it every figure would include the kernel's accept backlog (511 for node:http) overflowing under
- * thousands of simultaneous connects, each dropped SYN retried after a second.
+ * requests, each held upstream by the caller's fault (a latency of at least
+ * `openHoldMs(connections, …)`), so the pool must open one connection per request and a proxy one
+ * upstream connection per request. They are sent in slices (OPEN_RAMP): thousands of connects at
+ * once overflow the server's accept backlog (511 for node:http), and each dropped SYN is retried a
+ * second or more later, which no figure should include.
  */
-export async function openConnections(target: Target, pool: Pool, connections: number, timeoutMs: number): Promise<{ ok: number; failed: number }> {
+export async function openConnections(
+  target: Target,
+  pool: Pool,
+  connections: number,
+  timeoutMs: number,
+): Promise<{ ok: number; failures: Record<string, number> }> {
   const { path, headers, body } = chatRequest(target);
   let ok = 0;
-  let failed = 0;
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      try {
-        const res = await pool.request({ path, method: "POST", headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-        await res.body.arrayBuffer();
-        if (res.statusCode === 200) ok++;
-        else failed++;
-      } catch {
-        failed++;
-      }
-    }),
-  );
-  return { ok, failed };
+  const failures: Record<string, number> = {};
+  const fail = (why: string) => (failures[why] = (failures[why] ?? 0) + 1);
+  const one = async () => {
+    try {
+      const res = await pool.request({ path, method: "POST", headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      await res.body.arrayBuffer();
+      if (res.statusCode === 200) ok++;
+      else fail(`HTTP ${res.statusCode}`);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  };
+  const sent: Array<Promise<void>> = [];
+  for (let from = 0; from < connections; from += OPEN_RAMP.slice) {
+    if (from > 0) await new Promise((r) => setTimeout(r, OPEN_RAMP.everyMs));
+    for (let i = from; i < Math.min(connections, from + OPEN_RAMP.slice); i++) sent.push(one());
+  }
+  await Promise.all(sent);
+  return { ok, failures };
+}
+
+/** "HTTP 502 × 300, read ECONNRESET × 49": failure reasons, most frequent first. */
+export function describeFailures(failures: Record<string, number>): string {
+  return Object.entries(failures)
+    .sort((a, b) => b[1] - a[1])
+    .map(([why, count]) => `${why} × ${count}`)
+    .join(", ");
 }
