@@ -66,6 +66,7 @@ type Format = (v: number) => string;
 const int: Format = (v) => Math.round(v).toLocaleString("en-US");
 const signedInt: Format = (v) => (v > 0 ? "+" : v < 0 ? "−" : "") + Math.abs(Math.round(v)).toLocaleString("en-US");
 const fixed = (digits: number): Format => (v) => v.toFixed(digits);
+const signedFixed = (digits: number): Format => (v) => (v > 0 ? "+" : v < 0 ? "−" : "") + Math.abs(v).toFixed(digits);
 const ratio: Format = (v) => `${v.toFixed(2)}×`;
 const ms: Format = (v) => (v / 1000).toFixed(2);
 
@@ -141,7 +142,7 @@ export function checkTargets(figures: Record<string, Spread>, plan: Plan): Targe
       true,
     ),
     check(`${streams}: event-loop delay p99`, "≤ 10 ms", v(llm("eld99")), (x) => x <= 10, (x) => `${x.toFixed(2)} ms`, true),
-    check(`${streams}: added chunk gap p99 (over direct)`, "≤ 2 ms", v(llm("addedGap99")), (x) => x <= 2, (x) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(2)} ms`, true),
+    check(`${streams}: added chunk gap p99 (over direct)`, "≤ 2 ms", v(llm("addedGap99")), (x) => x <= 2, (x) => `${signedFixed(2)(x)} ms`, true),
     check(`${streams}: RSS per stream`, "≤ 32 KB", v(llm("kb")), (x) => x <= 32, (x) => `${x.toFixed(1)} KB`),
     check(
       "vendo-postgres, added latency at c=1, p50",
@@ -338,7 +339,7 @@ function llmSection(r: BenchResult): string[] {
           row(`gap between chunks, p50 (ms; paced ${p.chunkDelayMs})`, "gap50", fixed(2)),
           row("… p99 (ms)", "gap99", fixed(2)),
           row("… max (ms)", "gapMax", fixed(1)),
-          row("… added over direct, p99 (ms)", "addedGap99", fixed(2)),
+          row("… added over direct, p99 (ms)", "addedGap99", signedFixed(2)),
           row(`first to last chunk, p50 (ms; paced ${(p.chunks - 1) * p.chunkDelayMs})`, "span50", fixed(0)),
           row("server event-loop delay, p99 (ms)", "eld99", fixed(2)),
           row("… max (ms)", "eldMax", fixed(1)),
@@ -374,7 +375,7 @@ function sequentialSection(r: BenchResult): string[] {
     table(
       ["gateway", "overhead over the mock (ms)", "source"],
       [
-        ...names.map((n) => [n, cell(f, `seq.added.${n}`, (x) => `${x >= 0 ? "+" : "−"}${(Math.abs(x) / 1000).toFixed(3)}`), "this run"]),
+        ...names.map((n) => [n, cell(f, `seq.added.${n}`, (x) => signedFixed(3)(x / 1000)), "this run"]),
         ...PUBLISHED_OVERHEAD.map((g) => [g.gateway, g.ms, "published (issue 11), measured elsewhere"]),
       ],
     ),
