@@ -73,8 +73,13 @@ function maxTokensOf(fields: Record<string, unknown>): number | null {
   return largest;
 }
 
+/** OpenRouter documents `n` from 1 to 128: a larger one would be refused upstream (and held for). */
+const MAX_CHOICES = 128;
+
 function choicesOf(fields: Record<string, unknown>): number {
-  return positiveInteger(fields, "n") ?? 1;
+  const n = positiveInteger(fields, "n") ?? 1;
+  if (n > MAX_CHOICES) throw bad(`'n' must be at most ${MAX_CHOICES}.`);
+  return n;
 }
 
 function checkPrompt(fields: Record<string, unknown>, path: string): void {
