@@ -1,48 +1,22 @@
 // One function per figure group: each measures once (one run) and records plain numbers under
 // stable keys; the report aggregates them over runs. Keys name the figure and the scenario,
 // e.g. "tput.rps.vendo-sqlite".
+import { failures, find, present, withFault, type RunContext } from "./context.ts";
+import { accountsFigures } from "./groups/accounts.ts";
+import { llmFigures } from "./groups/llm.ts";
+import { pgSharedFigures } from "./groups/pgShared.ts";
+import { sequentialFigures } from "./groups/sequential.ts";
 import { openStreamsRss } from "./measure/memory.ts";
 import { settlementRate } from "./measure/ledger.ts";
 import { sequentialLatency } from "./measure/latency.ts";
 import { streamPacing, streamTiming } from "./measure/stream.ts";
 import { throughput } from "./measure/throughput.ts";
-import type { FigureGroup, Plan } from "./options.ts";
-import { runLedgerModule, setFault, type BenchEnv, type Running } from "./scenarios.ts";
+import type { FigureGroup } from "./options.ts";
+import { runLedgerModule, setFault } from "./scenarios.ts";
 import { percentile } from "./stats.ts";
-import { SCALED, type ScenarioName, type Target } from "./target.ts";
+import { SCALED } from "./target.ts";
 
-export interface RunContext {
-  plan: Plan;
-  env: BenchEnv;
-  /** Long-lived servers, in scenario order. */
-  targets: Target[];
-  values: Map<string, number>;
-  notes: Set<string>;
-  log(line: string): void;
-  /** Starts a fresh server of a scenario (memory figures, key counts). */
-  fresh(name: ScenarioName, label: string): Promise<Running>;
-  /** PostgreSQL URL of the vendo-postgres scenario, if it runs. */
-  databaseUrl: string | null;
-  /** Long-lived vendo-sqlite servers with N keys, started on first use. */
-  withKeys(count: number): Promise<Running>;
-}
-
-const find = (ctx: RunContext, name: ScenarioName) => ctx.targets.find((t) => t.name === name);
-const present = (ctx: RunContext, names: readonly ScenarioName[]) => names.map((n) => find(ctx, n)).filter((t): t is Target => t !== undefined);
-
-/** Runs `fn` with a sandbox fault set on every target's upstream key, then clears it. */
-async function withFault<T>(ctx: RunContext, targets: readonly Target[], fault: string, fn: () => Promise<T>): Promise<T> {
-  await Promise.all(targets.map((t) => setFault(ctx.env, t, fault)));
-  try {
-    return await fn();
-  } finally {
-    await Promise.all(targets.map((t) => setFault(ctx.env, t, null)));
-  }
-}
-
-function failures(ctx: RunContext, what: string, name: string, n: number, detail?: string): void {
-  if (n > 0) ctx.notes.add(`${name}: ${what} had failed requests (${n} in one run)${detail ? `: ${detail}` : ""}`);
-}
+export type { RunContext } from "./context.ts";
 
 async function throughputFigures(ctx: RunContext): Promise<void> {
   const p = ctx.plan.throughput;
@@ -50,11 +24,15 @@ async function throughputFigures(ctx: RunContext): Promise<void> {
     const r = await throughput(t, { connections: p.connections, durationS: p.durationS, warmupS: p.warmupS });
     ctx.values.set(`tput.rps.${t.name}`, r.rps);
     ctx.values.set(`tput.p99ms.${t.name}`, r.p99Ms);
+    // CPU of the server's own process per answer (direct: the sandbox's).
+    ctx.values.set(`tput.cpuUs.${t.name}`, r.ok > 0 ? (r.serverCpuMs * 1000) / r.ok : Number.NaN);
     failures(ctx, "throughput", t.name, r.failures);
-    ctx.log(`  throughput c=${p.connections} ${t.name}: ${Math.round(r.rps)} req/s`);
+    ctx.log(`  throughput c=${p.connections} ${t.name}: ${Math.round(r.rps)} req/s, ${((r.serverCpuMs * 1000) / Math.max(1, r.ok)).toFixed(0)} µs CPU per call`);
   }
   const base = ctx.values.get("tput.rps.passthrough");
   if (base) for (const t of ctx.targets) ctx.values.set(`tput.ratio.${t.name}`, (ctx.values.get(`tput.rps.${t.name}`) ?? NaN) / base);
+  const portkey = ctx.values.get("tput.rps.portkey");
+  if (portkey) for (const t of ctx.targets) ctx.values.set(`tput.vsPortkey.${t.name}`, (ctx.values.get(`tput.rps.${t.name}`) ?? NaN) / portkey);
 }
 
 async function latencyFigures(ctx: RunContext): Promise<void> {
@@ -74,6 +52,15 @@ async function latencyFigures(ctx: RunContext): Promise<void> {
       ctx.values.set(`lat.added99.${t.name}`, p99 - percentile(direct.samples, 99));
     }
     ctx.log(`  latency c=1 ${t.name}: p50 ${p50.toFixed(0)} µs, p99 ${p99.toFixed(0)} µs`);
+  }
+  // Added latency over the pass-through's added latency, in the same run (the targets' terms).
+  for (const pct of [50, 99] as const) {
+    const pass = ctx.values.get(`lat.added${pct}.passthrough`);
+    if (pass === undefined) continue;
+    for (const t of ctx.targets) {
+      const added = ctx.values.get(`lat.added${pct}.${t.name}`);
+      if (added !== undefined) ctx.values.set(`lat.overPassthrough${pct}.${t.name}`, added - pass);
+    }
   }
 }
 
@@ -98,6 +85,13 @@ async function streamFigures(ctx: RunContext): Promise<void> {
     }
     if (r.minEvents < p.chunks) ctx.notes.add(`${t.name}: a ${p.chunks}-chunk stream arrived with only ${r.minEvents} SSE events`);
     ctx.log(`  stream ${p.chunks} chunks ${t.name}: ttfb ${ttfb.toFixed(0)} µs, total ${(total / 1000).toFixed(2)} ms`);
+  }
+  const pass = ctx.values.get("stream.addedTtfb.passthrough");
+  if (pass !== undefined) {
+    for (const t of targets) {
+      const added = ctx.values.get(`stream.addedTtfb.${t.name}`);
+      if (added !== undefined) ctx.values.set(`stream.overPassthroughTtfb.${t.name}`, added - pass);
+    }
   }
 }
 
@@ -252,9 +246,13 @@ export const measureGroup: Record<FigureGroup, (ctx: RunContext) => Promise<void
   stream: streamFigures,
   pacing: pacingFigures,
   memory: memoryFigures,
+  llm: llmFigures,
+  sequential: sequentialFigures,
   concurrency: concurrencyFigures,
   prompt: promptFigures,
   streamLength: streamLengthFigures,
   keys: keysFigures,
   ledger: ledgerFigures,
+  pgShared: pgSharedFigures,
+  accounts: accountsFigures,
 };

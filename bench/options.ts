@@ -1,7 +1,22 @@
 // Command-line flags and the measurement plan they select.
 import { scenarioNames, type ScenarioName } from "./target.ts";
 
-export const figureGroups = ["throughput", "latency", "stream", "pacing", "memory", "concurrency", "prompt", "streamLength", "keys", "ledger"] as const;
+export const figureGroups = [
+  "throughput",
+  "latency",
+  "stream",
+  "pacing",
+  "memory",
+  "llm",
+  "sequential",
+  "concurrency",
+  "prompt",
+  "streamLength",
+  "keys",
+  "ledger",
+  "pgShared",
+  "accounts",
+] as const;
 export type FigureGroup = (typeof figureGroups)[number];
 
 export interface Plan {
@@ -16,6 +31,18 @@ export interface Plan {
   keys: { counts: number[]; durationS: number; latencySamples: number };
   /** Through the proxy at `connections`, and through the ledger module alone at `moduleConcurrency`. */
   ledger: { connections: number; durationS: number; moduleConcurrency: number };
+  /** Real LLM traffic: `counts` streams open at once, each answered after `latencyMs`, then
+   *  `chunks` content chunks `chunkDelayMs` apart (a sandbox fault on the scenario's key). The
+   *  connections are opened first, untimed, by N requests sent in slices and held upstream until
+   *  `openMs` after the last slice. */
+  llm: { counts: number[]; latencyMs: number; chunkDelayMs: number; chunks: number; warmup: number; openMs: number };
+  /** Sequential requests in `rounds` rounds of `perRound` each: the median of the round medians. */
+  sequential: { rounds: number; perRound: number; warmup: number };
+  /** Two instances on one PostgreSQL database, one tenant with `keys` keys: `connections` split
+   *  over both for `durationS`, then c=1 latency. */
+  pgShared: { connections: number; durationS: number; warmupS: number; keys: number; latencySamples: number };
+  /** Account endpoints at c=1 on vendo-sqlite stores holding each of `calls` call records. */
+  accounts: { calls: number[]; samples: number; warmup: number };
   profile: { durationS: number; latencySamples: number };
 }
 
@@ -30,6 +57,10 @@ export const fullPlan: Plan = {
   streamLength: { lengths: [10, 200, 1000], samples: 30 },
   keys: { counts: [10, 1000, 100_000], durationS: 3, latencySamples: 500 },
   ledger: { connections: 200, durationS: 5, moduleConcurrency: 512 },
+  llm: { counts: [1000, 5000], latencyMs: 300, chunkDelayMs: 20, chunks: 100, warmup: 200, openMs: 1000 },
+  sequential: { rounds: 20, perRound: 100, warmup: 100 },
+  pgShared: { connections: 50, durationS: 5, warmupS: 1, keys: 2, latencySamples: 1000 },
+  accounts: { calls: [100, 1_000_000], samples: 500, warmup: 50 },
   profile: { durationS: 10, latencySamples: 3000 },
 };
 
@@ -44,6 +75,10 @@ export const quickPlan: Plan = {
   streamLength: { lengths: [10, 200, 1000], samples: 5 },
   keys: { counts: [10, 1000], durationS: 0.5, latencySamples: 50 },
   ledger: { connections: 200, durationS: 1, moduleConcurrency: 512 },
+  llm: { counts: [100, 400], latencyMs: 300, chunkDelayMs: 20, chunks: 100, warmup: 50, openMs: 1000 },
+  sequential: { rounds: 5, perRound: 20, warmup: 20 },
+  pgShared: { connections: 50, durationS: 1, warmupS: 0.3, keys: 2, latencySamples: 100 },
+  accounts: { calls: [100, 20_000], samples: 50, warmup: 10 },
   profile: { durationS: 3, latencySamples: 500 },
 };
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "undici";
 import { benchDir, freePort, repoRoot, spawnNodeProgram, spawnTsChild, type ChildServer } from "./child.ts";
-import { createPgSchema, seedVendo } from "./seed.ts";
+import { createPgSchema, seedCalls, seedVendo, type SeededCalls } from "./seed.ts";
 import { chatRequest, type ScenarioName, type Target } from "./target.ts";
 
 export const TENANT_PATH = "/proxy/openrouter/v1/chat/completions";
@@ -19,6 +19,8 @@ export interface Running {
   target: Target;
   /** Tenant keys (vendo scenarios). */
   keys: string[];
+  /** Call records seeded into its store before it started (VendoStart.calls). */
+  calls?: SeededCalls;
   stop(): Promise<void>;
 }
 
@@ -46,14 +48,14 @@ async function probe(target: Target): Promise<void> {
   if (res.statusCode !== 200) throw new Error(`${target.name}: a chat completion answered HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
 }
 
-async function finish(target: Target, keys: string[], stop: () => Promise<void>): Promise<Running> {
+async function finish(target: Target, keys: string[], stop: () => Promise<void>, calls?: SeededCalls): Promise<Running> {
   try {
     await probe(target);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { target, keys, stop };
+  return { target, keys, stop, ...(calls ? { calls } : {}) };
 }
 
 export async function startDirect(env: BenchEnv): Promise<Running> {
@@ -87,6 +89,8 @@ export interface VendoStart {
   label?: string;
   /** Write a CPU profile into this folder (node --cpu-prof). */
   cpuProfDir?: string;
+  /** Call records to seed for the first key before the server starts (SQLite only). */
+  calls?: number;
 }
 
 type BenchStore = { sqlitePath: string } | { databaseUrl: string; pgSchema: string };
@@ -116,8 +120,11 @@ export async function startVendoChild(env: BenchEnv, opts: VendoStart): Promise<
   };
   let server: ChildServer;
   let seeded: { keys: string[] };
+  let calls: SeededCalls | undefined;
   try {
-    seeded = await seedVendo({ store, secretKey, upstreamKey, keys: opts.keys ?? 1 });
+    const s = await seedVendo({ store, secretKey, upstreamKey, keys: opts.keys ?? 1 });
+    seeded = s;
+    if (opts.calls !== undefined) calls = await seedCalls(store, { tenantId: s.tenantId, keyId: s.keyIds[0] as string, count: opts.calls });
     server = await spawnTsChild(
       "vendo",
       { dataDir, secretKey, upstream: env.sandbox.url, ...store },
@@ -134,7 +141,61 @@ export async function startVendoChild(env: BenchEnv, opts: VendoStart): Promise<
       await server.stop();
       await cleanup();
     },
+    calls,
   );
+}
+
+export interface VendoPair {
+  /** The two instances: targets `vendo-postgres#a` and `vendo-postgres#b`. */
+  instances: [Running, Running];
+  /** The tenant's keys, shared by both instances. */
+  keys: string[];
+  /** The sandbox key of the store's one pool credential. */
+  upstreamKey: string;
+  /** The PostgreSQL schema both instances use. */
+  pgSchema: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Two Vendo servers on one fresh PostgreSQL schema: one tenant with `keys` keys and one pool
+ * credential, served by both (the horizontally scaled deployment: every instance admits against
+ * the same balance).
+ */
+export async function startVendoPair(env: BenchEnv, opts: { databaseUrl: string; keys: number; label: string }): Promise<VendoPair> {
+  const upstreamKey = await upstreamKeyFor(env, opts.label);
+  const secretKey = randomBytes(32).toString("hex");
+  const pg = await createPgSchema(opts.databaseUrl);
+  const store = { databaseUrl: opts.databaseUrl, pgSchema: pg.schema };
+  const started: Running[] = [];
+  const dirs: string[] = [];
+  const stop = async () => {
+    for (const r of started) await r.stop().catch(() => undefined);
+    await pg.drop().catch((err: unknown) => console.error(`could not drop the bench schema: ${String(err)}`));
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  };
+  try {
+    const seeded = await seedVendo({ store, secretKey, upstreamKey, keys: opts.keys });
+    for (const suffix of ["a", "b"] as const) {
+      const dataDir = mkdtempSync(join(env.tmpDir, `${opts.label}-${suffix}-`));
+      dirs.push(dataDir);
+      const server = await spawnTsChild("vendo", { dataDir, secretKey, upstream: env.sandbox.url, ...store }, { name: `${opts.label}-${suffix}`, logDir: env.logDir });
+      const target: Target = {
+        name: `vendo-postgres#${suffix}`,
+        origin: server.url,
+        path: TENANT_PATH,
+        headers: { authorization: `Bearer ${seeded.keys[0]}` },
+        keyHeader: "authorization",
+        server,
+        upstreamKey,
+      };
+      started.push(await finish(target, seeded.keys, () => server.stop()));
+    }
+    return { instances: [started[0] as Running, started[1] as Running], keys: seeded.keys, upstreamKey, pgSchema: pg.schema, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 export async function startPortkeyChild(env: BenchEnv): Promise<Running> {

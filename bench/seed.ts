@@ -8,7 +8,8 @@ import { NANOS_PER_USD } from "../packages/server/src/ledger/money.ts";
 import { mintKey, newId, PROXY_KEY_PREFIX, randomBase62 } from "../packages/server/src/security/apiKeys.ts";
 import { createSecretBox, decodeSecretKey } from "../packages/server/src/security/secretBox.ts";
 import { openStore, type StoreConfig } from "../packages/server/src/store/db.ts";
-import type { ApiKeysTable } from "../packages/server/src/store/schema.ts";
+import { periodStart } from "../packages/server/src/ledger/periods.ts";
+import type { ApiKeysTable, CallsTable } from "../packages/server/src/store/schema.ts";
 
 export interface SeedInput {
   store: StoreConfig;
@@ -76,6 +77,7 @@ export async function seedVendo(input: SeedInput): Promise<Seeded> {
           limit_amount: null,
           limit_reset: "none",
           rpm: null,
+      tpm: null,
           models: null,
           allowed_origins: null,
           expires_at: null,
@@ -119,4 +121,110 @@ export async function createPgSchema(databaseUrl: string): Promise<{ schema: str
      CREATE TABLE ${schema}.kysely_migration_lock (id varchar(255) NOT NULL PRIMARY KEY, is_locked integer NOT NULL DEFAULT 0);`,
   );
   return { schema, drop: () => run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`) };
+}
+
+export interface SeededCalls {
+  count: number;
+  /** A generation id in the middle of the seeded calls (what /v1/generation?id= looks up). */
+  generationId: string;
+  /** Σ of the seeded calls' charges, nano-USD: the key's lifetime usage. */
+  usage: bigint;
+  /** How long the seeding took, seconds. */
+  seconds: number;
+}
+
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+// Bench data, not secrets: Math.random is enough and a thousand times cheaper than crypto per character.
+const randomText = (length: number) => {
+  let out = "";
+  for (let i = 0; i < length; i++) out += BASE62[Math.floor(Math.random() * 62)];
+  return out;
+};
+const timeText = (ms: number) => {
+  let out = "";
+  for (let t = ms, i = 0; i < 8; i++, t = Math.floor(t / 62)) out = BASE62[t % 62] + out;
+  return out;
+};
+
+const DAY_MS = 86_400_000;
+const ROWS_PER_TRANSACTION = 50_000;
+
+/**
+ * Call records of one key, written straight into an SQLite store in large transactions (the
+ * account endpoints' figure needs a million of them in seconds): `count` calls spread over the
+ * last 30 days, newest last, each with its own request and generation id, and the key's counters
+ * (key_counters: lifetime, period, day, week and month usage) set to what those calls add up to.
+ * Only the records and counters the account endpoints read are written (no holds or journal
+ * entries), so the store is not one `auditLedger` would pass.
+ */
+export async function seedCalls(config: StoreConfig, opts: { tenantId: string; keyId: string; count: number; now?: number }): Promise<SeededCalls> {
+  const started = performance.now();
+  const store = await openStore(config);
+  try {
+    const sqlite = store.sqlite;
+    if (!sqlite) throw new Error("seedCalls writes SQLite stores only");
+    const now = opts.now ?? Date.now();
+    const spacing = Math.max(1, Math.floor((30 * DAY_MS) / Math.max(1, opts.count)));
+    const row = (i: number): CallsTable => {
+      const createdAt = now - (opts.count - i) * spacing;
+      const promptTokens = 10 + (i % 50);
+      const completionTokens = 20 + (i % 200);
+      const cost = BigInt(promptTokens * 150 + completionTokens * 600);
+      return {
+        request_id: `req_${timeText(createdAt)}${randomText(10)}`,
+        tenant_id: opts.tenantId,
+        key_id: opts.keyId,
+        deployment_id: null,
+        integration: "openrouter",
+        path: "/v1/chat/completions",
+        model: "openai/gpt-4o-mini",
+        generation_id: `gen-${Math.floor(createdAt / 1000)}-${randomText(20)}`,
+        prompt_tokens: BigInt(promptTokens),
+        completion_tokens: BigInt(completionTokens),
+        upstream_cost: cost,
+        charge: cost,
+        estimated: 0n,
+        streamed: BigInt(i % 2),
+        status: "ok",
+        http_status: 200n,
+        latency_ms: BigInt(200 + (i % 900)),
+        created_at: BigInt(createdAt),
+      };
+    };
+    const columns = Object.keys(row(0)) as Array<keyof CallsTable>;
+    const insert = sqlite.prepare(`INSERT INTO calls (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`);
+    const starts = { day: BigInt(periodStart("daily", now)), week: BigInt(periodStart("weekly", now)), month: BigInt(periodStart("monthly", now)) };
+    const sums = { usage: 0n, day: 0n, week: 0n, month: 0n };
+    let generationId = "";
+    const batch = sqlite.transaction((from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const r = row(i);
+        insert.run(r);
+        sums.usage += r.charge;
+        if (r.created_at >= starts.day) sums.day += r.charge;
+        if (r.created_at >= starts.week) sums.week += r.charge;
+        if (r.created_at >= starts.month) sums.month += r.charge;
+        if (i === Math.floor(opts.count / 2)) generationId = r.generation_id as string;
+      }
+    });
+    for (let from = 0; from < opts.count; from += ROWS_PER_TRANSACTION) batch(from, Math.min(opts.count, from + ROWS_PER_TRANSACTION));
+    await store.db
+      .updateTable("key_counters")
+      .set({
+        usage: sums.usage,
+        period_usage: sums.usage,
+        period_start: BigInt(periodStart("none", now)),
+        day_usage: sums.day,
+        day_start: starts.day,
+        week_usage: sums.week,
+        week_start: starts.week,
+        month_usage: sums.month,
+        month_start: starts.month,
+      })
+      .where("key_id", "=", opts.keyId)
+      .execute();
+    return { count: opts.count, generationId, usage: sums.usage, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await store.close();
+  }
 }

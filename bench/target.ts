@@ -7,10 +7,14 @@ export type ScenarioName = (typeof scenarioNames)[number];
 /** The scenarios of the scaling tables (measured and reported). */
 export const SCALED: readonly ScenarioName[] = ["direct", "passthrough", "vendo-sqlite"];
 
+/** A target's name: its scenario's, or the scenario's with a suffix where one figure runs several
+ *  servers of a scenario side by side (the two PostgreSQL instances: `vendo-postgres#a`). */
+export type TargetName = ScenarioName | `${ScenarioName}#${string}`;
+
 export const MODEL = "openai/gpt-4o-mini";
 
 export interface Target {
-  name: ScenarioName;
+  name: TargetName;
   /** http://127.0.0.1:PORT */
   origin: string;
   /** The chat completions path on this target. */

@@ -1,12 +1,14 @@
-// `npm run generate`: writes every file derived from the integration catalog (JSON Schema, SDK
-// integration tables, docs pages). `--check` writes nothing and exits 1 when a committed file drifted.
+// `npm run generate`: writes every generated file: those derived from the integration catalog (JSON
+// Schema, SDK integration tables, docs pages) and docs/configuration.md from the server's settings.
+// `--check` writes nothing and exits 1 when a committed file drifted.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { generatedFiles, repoRoot } from "../packages/integrations/src/generate/generatedFiles.js";
+import { CONFIGURATION_DOC_PATH, renderConfigurationDoc } from "../packages/server/src/config/configurationDoc.js";
 
 const check = process.argv.includes("--check");
 let drifted = 0;
-for (const file of generatedFiles()) {
+for (const file of [...generatedFiles(), { path: CONFIGURATION_DOC_PATH, content: renderConfigurationDoc() }]) {
   const target = join(repoRoot, file.path);
   let current: string | undefined;
   try {

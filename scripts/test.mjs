@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-// `npm test`: every TypeScript suite (node:test through tsx), the Python SDK's unittest suite and the
-// Swift SDK's suite (scripts/swift/suite.ts). PostgreSQL suites need a server and the Swift suite a
+// `npm test`: every TypeScript suite (node:test through tsx, the dashboard's in Debian's Chromium), the
+// Python SDK's unittest suite and the Swift SDK's suite (scripts/swift/suite.ts). PostgreSQL suites need a server and the Swift suite a
 // toolchain (`swift` on PATH, or the Debian root of scripts/swift-toolchain.sh); CI sets
 // VENDO_REQUIRE_POSTGRES=1 and VENDO_REQUIRE_SWIFT=1 so a missing one fails the run. Elsewhere they
 // are skipped, and the summary says which and why.
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import net from "node:net";
 
 const root = new URL("..", import.meta.url).pathname;
 const pgUrl = process.env.VENDO_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const redisUrl = process.env.VENDO_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const filter = process.argv.slice(2);
 
 function findTests(dir, out = []) {
@@ -26,7 +27,7 @@ function findTests(dir, out = []) {
 function reachable(url) {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port || 5432) });
+    const socket = net.connect({ host: hostname, port: Number(port || (url.startsWith("redis") ? 6379 : 5432)) });
     socket.setTimeout(2000);
     socket.once("connect", () => (socket.destroy(), resolve(true)));
     socket.once("error", () => resolve(false));
@@ -34,7 +35,7 @@ function reachable(url) {
   });
 }
 
-const env = { ...process.env, VENDO_TEST_DATABASE_URL: pgUrl, NODE_ENV: "test" };
+const env = { ...process.env, VENDO_TEST_DATABASE_URL: pgUrl, VENDO_TEST_REDIS_URL: redisUrl, NODE_ENV: "test" };
 const skipped = [];
 if (await reachable(pgUrl)) {
   env.VENDO_TEST_POSTGRES = "1";
@@ -45,6 +46,29 @@ if (await reachable(pgUrl)) {
   skipped.push(`PostgreSQL suites: no server at ${new URL(pgUrl).host} (set VENDO_TEST_DATABASE_URL to point at one)`);
 }
 
+// Redis: the shared rate limits' suites. CI sets VENDO_REQUIRE_REDIS=1.
+if (await reachable(redisUrl)) {
+  env.VENDO_TEST_REDIS = "1";
+} else if (process.env.VENDO_REQUIRE_REDIS === "1") {
+  console.error(`Redis is required (VENDO_REQUIRE_REDIS=1) but ${new URL(redisUrl).host} is not reachable.`);
+  process.exit(1);
+} else {
+  skipped.push(`Redis suites: no server at ${new URL(redisUrl).host} (set VENDO_TEST_REDIS_URL to point at one)`);
+}
+
+// The dashboard's browser suite drives Debian's Chromium (never a downloaded browser); CI installs it
+// and sets VENDO_REQUIRE_BROWSER=1, so a missing one fails the run there.
+const chromium = "/usr/bin/chromium";
+if (existsSync(chromium)) {
+  env.VENDO_TEST_BROWSER = "1";
+} else if (process.env.VENDO_REQUIRE_BROWSER === "1") {
+  console.error(`Chromium is required (VENDO_REQUIRE_BROWSER=1) but ${chromium} is missing (apt-get install -y chromium).`);
+  process.exit(1);
+} else {
+  env.VENDO_TEST_BROWSER = "0";
+  skipped.push(`Browser suites (dashboard): ${chromium} not found (apt-get install -y chromium)`);
+}
+
 let files = ["packages", "bench"].flatMap((d) => findTests(join(root, d))).sort();
 if (filter.length) files = files.filter((f) => filter.some((p) => f.includes(p)));
 
@@ -53,7 +77,7 @@ let failed = 0;
 if (files.length) {
   const node = spawnSync(
     process.execPath,
-    ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", "--test-timeout=180000", ...files],
+    ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", "--test-timeout=600000", ...files],
     { cwd: root, env, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 1 << 28 },
   );
   process.stdout.write(node.stdout);

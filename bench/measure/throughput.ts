@@ -1,6 +1,8 @@
-// Throughput with autocannon: N connections, one request in flight each, for a fixed duration.
+// Throughput with autocannon: N connections, one request in flight each, for a fixed duration,
+// and the server process's CPU time over the timed part.
 import autocannon, { type AutocannonRequest } from "autocannon";
 import { chatRequest, type ChatRequest, type Target } from "../target.ts";
+import { cpuDuring } from "./cpu.ts";
 
 export interface Throughput {
   /** Successful (2xx) responses per second. */
@@ -10,6 +12,10 @@ export interface Throughput {
   p99Ms: number;
   /** Non-2xx responses, socket errors and timeouts. */
   failures: number;
+  /** Successful responses during the timed part. */
+  ok: number;
+  /** CPU time of the target's server process (all threads) during the timed part, ms (NaN without /proc). */
+  serverCpuMs: number;
 }
 
 export interface ThroughputOptions {
@@ -52,12 +58,14 @@ function run(target: Target, opts: ThroughputOptions, durationS: number) {
 
 export async function throughput(target: Target, opts: ThroughputOptions): Promise<Throughput> {
   if (opts.warmupS) await run(target, opts, opts.warmupS);
-  const result = await run(target, opts, opts.durationS);
+  const { result, cpuMs } = await cpuDuring(target.server.pid, () => run(target, opts, opts.durationS));
   const ok = result["2xx"];
   return {
     rps: ok / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,
+    ok,
+    serverCpuMs: cpuMs,
   };
 }

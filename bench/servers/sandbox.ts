@@ -16,6 +16,11 @@ await serveChild(async () => {
         const { key, fault } = args as { key: string; fault: string | null };
         sandbox.setKeyFault(key, fault);
       },
+      /** What the sandbox billed one upstream key (nano-USD as a decimal string: IPC is JSON), and the calls still under way. */
+      totals: (key) => {
+        const t = sandbox.totals().byKey[key as string];
+        return { inFlight: sandbox.inFlight(), served: t?.served ?? 0, rejected: t?.rejected ?? 0, costNanos: String(t?.costNanos ?? 0n) };
+      },
     },
   };
 });

@@ -20,7 +20,7 @@ function oneCall(): CallRequest {
     models: [],
     model: null,
     stream: false,
-    bound: { bodyBytes: 0, maxTokens: null, n: 1, images: 0, webSearch: false, embedding: false },
+    bound: { bodyBytes: 0, maxTokens: null, n: 1, images: 0, imageBytes: 0, webSearch: false, embedding: false },
     units: 1,
     fields: null,
   };

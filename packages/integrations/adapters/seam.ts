@@ -35,8 +35,11 @@ export interface RequestBound {
   maxTokens: number | null;
   /** Choices asked for, each with its own completion. */
   n: number;
-  /** Image inputs (priced per image where the model says so). */
+  /** Image inputs (priced per image where the model says so, and counted as IMAGE_TOKENS_BOUND
+   *  prompt tokens each). */
   images: number;
+  /** Bytes of the body that are inline images (base64): not text, so not text tokens. */
+  imageBytes: number;
   /** Whether the request turns on a per-search price of the model. */
   webSearch: boolean;
   /** An embeddings request: no completion. */

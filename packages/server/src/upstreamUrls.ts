@@ -2,17 +2,13 @@
 // (a sandbox, a staging upstream). Worked out once per integration: it is asked on every call.
 import { getIntegration } from "@vendo/integrations";
 import type { Integration } from "@vendo/integrations";
+import { upstreamEnvName } from "./config/settings.js";
 
-/** The env var that overrides an integration's upstream base URL: VENDO_UPSTREAM_<SLUG>_URL. */
-export function upstreamUrlEnvVar(slug: string): string {
-  return `VENDO_UPSTREAM_${slug.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_URL`;
-}
-
-/** Overrides from the environment, for every integration of the catalog that has one set. */
+/** Overrides from the environment (VENDO_UPSTREAM_<SLUG>_URL), for the CLI's direct store access. */
 export function upstreamOverridesFromEnv(env: NodeJS.ProcessEnv, catalog: ReadonlyMap<string, Integration>): Record<string, string> {
   const overrides: Record<string, string> = {};
   for (const slug of catalog.keys()) {
-    const value = env[upstreamUrlEnvVar(slug)];
+    const value = env[upstreamEnvName(slug)];
     if (value) overrides[slug] = value;
   }
   return overrides;

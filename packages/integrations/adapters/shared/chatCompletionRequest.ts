@@ -49,8 +49,8 @@ export function readChatCompletionRequest(fields: Record<string, unknown>, kind:
     bound: {
       bodyBytes,
       maxTokens: maxTokensOf(fields),
-      n: positiveInteger(fields, "n") ?? 1,
-      images: countImages(fields.messages) + countImages(fields.input),
+      n: choicesOf(fields),
+      ...images(fields.messages, fields.input),
       webSearch: false,
       embedding: kind === "embedding",
     },
@@ -71,6 +71,15 @@ export function positiveInteger(fields: Record<string, unknown>, name: string): 
     throw bad(`'${name}' must be a positive integer (1 or above).`);
   }
   return v;
+}
+
+/** Both OpenAI-style APIs document `n` from 1 to 128: a larger one would be refused upstream (and held for). */
+const MAX_CHOICES = 128;
+
+function choicesOf(fields: Record<string, unknown>): number {
+  const n = positiveInteger(fields, "n") ?? 1;
+  if (n > MAX_CHOICES) throw bad(`'n' must be at most ${MAX_CHOICES}.`);
+  return n;
 }
 
 /**
@@ -121,17 +130,24 @@ function isTextOrList(value: unknown): boolean {
   return typeof value === "string" || (Array.isArray(value) && value.length > 0);
 }
 
-/** Image parts in chat messages (or a Responses-style input list), each a separately priced input. */
-export function countImages(messages: unknown): number {
-  if (!Array.isArray(messages)) return 0;
-  let images = 0;
-  for (const message of messages) {
-    const content = (message as { content?: unknown } | null)?.content;
-    if (!Array.isArray(content)) continue;
-    for (const part of content) {
-      const type = (part as { type?: unknown } | null)?.type;
-      if (typeof type === "string" && IMAGE_PART_TYPES.has(type)) images++;
+/** Image parts in chat messages (or a Responses-style input list), each a separately priced input,
+ *  and the bytes of those sent inline (data URLs), which are not text. */
+export function images(...lists: unknown[]): { images: number; imageBytes: number } {
+  let count = 0;
+  let bytes = 0;
+  for (const messages of lists) {
+    if (!Array.isArray(messages)) continue;
+    for (const message of messages) {
+      const content = (message as { content?: unknown } | null)?.content;
+      if (!Array.isArray(content)) continue;
+      for (const part of content) {
+        const { type, image_url: imageUrl } = (part ?? {}) as { type?: unknown; image_url?: unknown };
+        if (typeof type !== "string" || !IMAGE_PART_TYPES.has(type)) continue;
+        count++;
+        const url = typeof imageUrl === "string" ? imageUrl : (imageUrl as { url?: unknown } | null)?.url;
+        if (typeof url === "string" && url.startsWith("data:")) bytes += Buffer.byteLength(url);
+      }
     }
   }
-  return images;
+  return { images: count, imageBytes: bytes };
 }

@@ -77,6 +77,9 @@ export function chatCompletionJsonMeter(options: DialectOptions): Meter {
   };
 }
 
+const USAGE = /"usage"\s*:\s*\{/;
+const FINISHED = /"finish_reason"\s*:\s*"/;
+
 /**
  * A stream of chunks. Usage comes once, in a last chunk before [DONE] (OpenRouter), or as `"usage":
  * null` on every chunk until the last (OpenAI with include_usage), or spread over several events:
@@ -94,7 +97,9 @@ export function chatCompletionSseMeter(options: DialectOptions): Meter {
     const data = event.data;
     if (data === "[DONE]") return;
     if (generationId === null) generationId = /"id"\s*:\s*"([^"]+)"/.exec(data)?.[1] ?? null;
-    if (data.includes('"usage"') || data.includes('"finish_reason"')) {
+    // Only events that carry usage or a finish reason are parsed: every delta may have
+    // `"usage":null` and `"finish_reason":null`, so only an object or a string counts.
+    if (USAGE.test(data) || FINISHED.test(data)) {
       const chunk = eventJson(data);
       if (chunk) {
         if (chunk.usage && typeof chunk.usage === "object") {

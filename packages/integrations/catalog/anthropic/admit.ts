@@ -1,7 +1,8 @@
 // admit, Anthropic's part: what a Messages call may cost, and the requests a hold cannot bound,
 // refused before anything is held. Anthropic requires max_tokens (thinking included), so the
-// completion is always bounded; the prompt is bounded by the body's bytes, each inline image
-// adding its most tokens, or by the model's context window when it names content by reference.
+// completion is always bounded; the prompt is bounded by the body's text bytes and the worst
+// case's IMAGE_TOKENS_BOUND per image (Anthropic counts images by pixels, resized down to a cap,
+// whatever their source), or by the model's context window when a document's pages are not in the body.
 import { RequestRefused, type CallRequest, type IncomingCall } from "../../adapters/seam.js";
 import { isModelId } from "../../adapters/shared/chatCompletionRequest.js";
 
@@ -17,8 +18,6 @@ const NEUTRAL_BETAS = new Set([
 /** Server tools Anthropic bills per use, beyond tokens. */
 const PRICED_TOOL = /^(web_search|web_fetch|code_execution|mcp)/;
 
-/** The most tokens one inline image can cost (Anthropic resizes larger ones down to it). */
-const IMAGE_TOKENS = 1600;
 const OUTSIDE_THE_BODY = Number.MAX_SAFE_INTEGER;
 
 const bad = (message: string) => new RequestRefused(message);
@@ -28,22 +27,26 @@ function header(call: IncomingCall, name: string): string | undefined {
   return Array.isArray(value) ? value.join(",") : value;
 }
 
-/** Prompt bytes the upstream may read: the body, each inline image's most tokens, or the context window. */
-function promptBound(messages: unknown[], bodyBytes: number): number {
-  let images = 0;
-  for (const message of messages) {
-    const content = (message as { content?: unknown } | null)?.content;
-    if (!Array.isArray(content)) continue;
+/** The prompt's part of the bound: the body's bytes (the context window when a document's pages
+ *  are not in it), its images (tool results' included), and the bytes of those inline (base64),
+ *  which are not text. */
+function promptBound(messages: unknown[], bodyBytes: number): { bodyBytes: number; images: number; imageBytes: number } {
+  const found = { images: 0, imageBytes: 0, outside: false };
+  const visit = (content: unknown): void => {
+    if (!Array.isArray(content)) return;
     for (const part of content) {
-      const block = (part ?? {}) as { type?: unknown; source?: { type?: unknown } };
-      if (block.type === "document" || block.type === "search_result" || block.type === "container_upload") return OUTSIDE_THE_BODY;
+      const block = (part ?? {}) as { type?: unknown; source?: { type?: unknown; data?: unknown }; content?: unknown };
+      if (block.type === "document" || block.type === "search_result" || block.type === "container_upload") found.outside = true;
       if (block.type === "image") {
-        if (block.source?.type !== "base64") return OUTSIDE_THE_BODY;
-        images++;
+        found.images++;
+        if (block.source?.type === "base64" && typeof block.source.data === "string") found.imageBytes += Buffer.byteLength(block.source.data);
       }
+      visit(block.content);
     }
-  }
-  return bodyBytes + images * IMAGE_TOKENS;
+  };
+  for (const message of messages) visit((message as { content?: unknown } | null)?.content);
+  if (found.outside) return { bodyBytes: OUTSIDE_THE_BODY, images: 0, imageBytes: 0 };
+  return { bodyBytes, images: found.images, imageBytes: found.imageBytes };
 }
 
 /** See the file's comment; throws RequestRefused naming the field or header at fault. */
@@ -76,7 +79,7 @@ export function readRequest(call: IncomingCall): CallRequest {
     models: [model],
     model,
     stream: stream === true,
-    bound: { bodyBytes: promptBound(messages, call.body.length), maxTokens: max, n: 1, images: 0, webSearch: false, embedding: false },
+    bound: { ...promptBound(messages, call.body.length), maxTokens: max, n: 1, webSearch: false, embedding: false },
     units: 1,
     fields,
   };

@@ -1,9 +1,10 @@
 // admit, OpenAI's part: what a chat completion, a response or an embeddings call may cost, and
-// the requests a hold cannot bound, refused before anything is held. Images, files and audio
-// given by reference and stored context (previous_response_id, conversation, a stored prompt) are
+// the requests a hold cannot bound, refused before anything is held. An image counts as at most
+// IMAGE_TOKENS_BOUND prompt tokens (the worst case's rule; OpenAI counts images by pixels, capped).
+// Files and audio, and stored context (previous_response_id, conversation, a stored prompt), are
 // not in the body's bytes: the prompt is then bounded by the model's context window.
 import { RequestRefused, type CallRequest, type IncomingCall } from "../../adapters/seam.js";
-import { isModelId, readChatCompletionRequest, withCompletionBound } from "../../adapters/shared/chatCompletionRequest.js";
+import { images, isModelId, readChatCompletionRequest, withCompletionBound } from "../../adapters/shared/chatCompletionRequest.js";
 import type { Integration } from "../../src/schema.js";
 
 type Kind = "chat" | "embedding" | "responses";
@@ -28,12 +29,11 @@ export function readRequest(call: IncomingCall, integration: Integration): CallR
   if (!kind || !fields) throw new RequestRefused(`No metered route ${call.path}.`, "NOT_FOUND");
   if (kind === "responses") return readResponsesRequest(fields, call.body.length);
   const request = readChatCompletionRequest(fields, kind, call.body.length, { fallbacks: false, chatPrompt: false });
-  request.bound.images = 0; // OpenAI bills images as input tokens, not per image
   if (kind === "chat") {
     if (fields.web_search_options != null) throw bad("'web_search_options' is not available through Vendo: OpenAI bills each search beyond tokens, and a hold cannot bound it.");
     if (fields.audio != null || (Array.isArray(fields.modalities) && fields.modalities.includes("audio"))) throw bad("Audio output is not available through Vendo: it is billed at audio-token prices the catalog does not hold.");
     if (fields.prediction != null) throw bad("'prediction' is not available through Vendo: rejected prediction tokens are billed beyond max_completion_tokens.");
-    if (nonTextParts(fields.messages)) request.bound.bodyBytes = OUTSIDE_THE_BODY;
+    if (partsOutsideTheBody(fields.messages)) request.bound.bodyBytes = OUTSIDE_THE_BODY;
   }
   return request;
 }
@@ -62,10 +62,10 @@ function readResponsesRequest(fields: Record<string, unknown>, bodyBytes: number
     model,
     stream: stream === true,
     bound: {
-      bodyBytes: stored || nonTextParts(Array.isArray(input) ? input : []) ? OUTSIDE_THE_BODY : bodyBytes,
+      bodyBytes: stored || partsOutsideTheBody(Array.isArray(input) ? input : []) ? OUTSIDE_THE_BODY : bodyBytes,
       maxTokens: typeof max === "number" ? max : null,
       n: 1,
-      images: 0,
+      ...images(input),
       webSearch: false,
       embedding: false,
     },
@@ -74,17 +74,18 @@ function readResponsesRequest(fields: Record<string, unknown>, bodyBytes: number
   };
 }
 
-const TEXT_PARTS = new Set(["text", "input_text", "output_text", "refusal"]);
+/** Parts whose tokens the body's bytes bound: text, and images (IMAGE_TOKENS_BOUND each). */
+const BOUNDED_PARTS = new Set(["text", "input_text", "output_text", "refusal", "image_url", "input_image"]);
 
-/** Whether any message content part is something other than text (an image, a file, audio). */
-function nonTextParts(messages: unknown): boolean {
+/** Whether any message content part is something the body's bytes do not bound (a file, audio). */
+function partsOutsideTheBody(messages: unknown): boolean {
   if (!Array.isArray(messages)) return false;
   for (const message of messages) {
     const content = (message as { content?: unknown } | null)?.content;
     if (!Array.isArray(content)) continue;
     for (const part of content) {
       const type = (part as { type?: unknown } | null)?.type;
-      if (typeof type === "string" && !TEXT_PARTS.has(type)) return true;
+      if (typeof type === "string" && !BOUNDED_PARTS.has(type)) return true;
     }
   }
   return false;

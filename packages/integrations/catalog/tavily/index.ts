@@ -24,7 +24,7 @@ function readRequest(call: IncomingCall): CallRequest {
     models: [],
     model: null,
     stream: false,
-    bound: { bodyBytes: call.body.length, maxTokens: null, n: 1, images: 0, webSearch: false, embedding: false },
+    bound: { bodyBytes: call.body.length, maxTokens: null, n: 1, images: 0, imageBytes: 0, webSearch: false, embedding: false },
     units,
     fields,
   };

@@ -71,13 +71,16 @@ describe("Anthropic meters", () => {
 });
 
 describe("Anthropic requests: the hold's bound, and what is refused", () => {
-  it("bounds the completion by max_tokens and the prompt by the body, inline images by their most tokens", () => {
+  it("bounds the completion by max_tokens and the prompt by the body, counting images (inline bytes apart); documents by the context window", () => {
     const plain = message();
     assert.deepEqual([plain.endpoint, plain.models, plain.bound.maxTokens, plain.bound.n], ["messages", ["claude-haiku-4-5"], 256, 1]);
     const image = (source: Record<string, unknown>) => message({ messages: [{ role: "user", content: [{ type: "image", source }, { type: "text", text: "what is it?" }] }] });
     const inline = image({ type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" });
-    assert.equal(inline.bound.bodyBytes, Buffer.byteLength(JSON.stringify(inline.fields)) + 1600);
-    assert.equal(image({ type: "url", url: "https://example.com/cat.png" }).bound.bodyBytes, Number.MAX_SAFE_INTEGER);
+    assert.deepEqual([inline.bound.bodyBytes, inline.bound.images, inline.bound.imageBytes], [Buffer.byteLength(JSON.stringify(inline.fields)), 1, "iVBORw0KGgo=".length]);
+    const linked = image({ type: "url", url: "https://example.com/cat.png" });
+    assert.deepEqual([linked.bound.bodyBytes, linked.bound.images, linked.bound.imageBytes], [Buffer.byteLength(JSON.stringify(linked.fields)), 1, 0]);
+    const inToolResult = message({ messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: [{ type: "image", source: { type: "url", url: "https://example.com/chart.png" } }] }] }] });
+    assert.equal(inToolResult.bound.images, 1, "an image in a tool result counts too");
     assert.equal(message({ messages: [{ role: "user", content: [{ type: "document", source: { type: "file", file_id: "file_1" } }] }] }).bound.bodyBytes, Number.MAX_SAFE_INTEGER);
   });
 

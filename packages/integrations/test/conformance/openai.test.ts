@@ -109,12 +109,19 @@ describe("OpenAI's usage report, forced on and taken back out", () => {
 });
 
 describe("OpenAI requests: the hold's bound, and what is refused", () => {
-  it("bounds a chat completion by its bytes, max_completion_tokens and n; images by reference by the context window", () => {
+  it("bounds a chat completion by its bytes, max_completion_tokens and n; counts images (inline bytes apart); files by the context window", () => {
     const plain = chat({ max_completion_tokens: 50, n: 2 });
     assert.deepEqual([plain.endpoint, plain.models, plain.bound.maxTokens, plain.bound.n, plain.bound.embedding], ["chat", ["gpt-4o"], 50, 2, false]);
     assert.ok(plain.bound.bodyBytes < 200);
-    const image = chat({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://example.com/cat.png" } }] }] });
-    assert.equal(image.bound.bodyBytes, Number.MAX_SAFE_INTEGER);
+    const dataUrl = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==";
+    const image = chat({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://example.com/cat.png" } }, { type: "image_url", image_url: { url: dataUrl } }] }] });
+    assert.deepEqual([image.bound.images, image.bound.imageBytes], [2, dataUrl.length]);
+    assert.equal(image.bound.bodyBytes, Buffer.byteLength(JSON.stringify(image.fields)));
+    const file = chat({ messages: [{ role: "user", content: [{ type: "file", file: { file_id: "file_1" } }] }] });
+    assert.equal(file.bound.bodyBytes, Number.MAX_SAFE_INTEGER);
+    const inputImage = responses({ input: [{ role: "user", content: [{ type: "input_image", image_url: dataUrl }, { type: "input_text", text: "what is it?" }] }] });
+    assert.deepEqual([inputImage.bound.images, inputImage.bound.imageBytes], [1, dataUrl.length]);
+    assert.throws(() => chat({ n: 129 }), (e) => e instanceof RequestRefused && /'n' must be at most 128/.test(e.message));
   });
 
   it("bounds a response by max_output_tokens, and a follow-up on stored context by the context window", () => {

@@ -27,7 +27,7 @@ function metered(name: string, make: () => Meter): MeteredUsage {
   return whole;
 }
 
-const request = { endpoint: "chat", models: [], model: null, stream: false, bound: { bodyBytes: 0, maxTokens: null, n: 1, images: 0, webSearch: false, embedding: false }, units: 1, fields: null };
+const request = { endpoint: "chat", models: [], model: null, stream: false, bound: { bodyBytes: 0, maxTokens: null, n: 1, images: 0, imageBytes: 0, webSearch: false, embedding: false }, units: 1, fields: null };
 const sse = () => adapter.meter(request, true);
 const json = () => adapter.meter(request, false);
 const none = { cacheWriteLongTokens: 0, units: null };

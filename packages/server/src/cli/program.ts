@@ -5,20 +5,24 @@ import { registerCredits } from "./commands/credits.js";
 import { registerDeployments } from "./commands/deployments.js";
 import { registerDev } from "./commands/dev.js";
 import { registerDocs } from "./commands/docs.js";
+import { registerDoctor } from "./commands/doctor.js";
 import { registerEnv } from "./commands/env.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerPool } from "./commands/pool.js";
 import { registerReconcile } from "./commands/reconcile.js";
 import { registerRun } from "./commands/run.js";
 import { registerSandbox } from "./commands/sandbox.js";
+import { registerSecrets } from "./commands/secrets.js";
 import { registerStart } from "./commands/start.js";
 import { registerTenants } from "./commands/tenants.js";
 import { registerUsage } from "./commands/usage.js";
 import type { CliContext } from "./context.js";
+import { vendoVersion } from "./version.js";
 
 export function buildProgram(cli: CliContext): Command {
   const program = new Command("vendo")
     .description("Vendo: call paid APIs (every LLM behind OpenRouter) without signing up with the provider.")
+    .version(vendoVersion(), "-V, --version", "print the version of vendo")
     .option("--api-url <url>", "control API URL (default $VENDO_API_URL or http://127.0.0.1:8080)")
     .addHelpText(
       "after",
@@ -42,5 +46,7 @@ export function buildProgram(cli: CliContext): Command {
   registerAudit(program, cli);
   registerReconcile(program, cli);
   registerDocs(program, cli);
+  registerDoctor(program, cli);
+  registerSecrets(program, cli);
   return program;
 }

@@ -18,7 +18,7 @@ export interface StoreOptions {
 /** Opens the store the server uses; throws a CliError when there is none. */
 export async function openStoreOrFail(env: NodeJS.ProcessEnv, opts: StoreOptions): Promise<Store> {
   const databaseUrl = opts.sqlitePath ? undefined : env.DATABASE_URL;
-  const { sqlitePath } = resolveDataPaths({ sqlitePath: opts.sqlitePath, dataDir: opts.dataDir }, env);
+  const { sqlitePath } = resolveDataPaths({ ...(opts.sqlitePath && { sqlitePath: opts.sqlitePath }), ...(opts.dataDir && { dataDir: opts.dataDir }) }, env);
   if (!databaseUrl && !existsSync(sqlitePath)) throw new CliError(`No store at ${sqlitePath}: pass --sqlite-path or set DATABASE_URL.`);
   // The store's modules load only for the verbs that need them (see startServerOrFail).
   const { openStore } = await import("../store/db.js");
@@ -34,7 +34,7 @@ export function writeDevUpstreams(dataDir: string, upstreams: Record<string, str
 
 /** The upstream the server talks to, opened for reading its records; close() when done. */
 export async function openUpstreamRecords(store: Store, env: NodeJS.ProcessEnv, opts: StoreOptions) {
-  const { dataDir } = resolveDataPaths({ dataDir: opts.dataDir }, env);
+  const { dataDir } = resolveDataPaths(opts.dataDir ? { dataDir: opts.dataDir } : {}, env);
   const keyFile = join(dataDir, "secret.key");
   const secretKey = env.VENDO_SECRET_KEY ?? (existsSync(keyFile) ? readFileSync(keyFile, "utf8") : null);
   if (!secretKey) throw new CliError(`Cannot read the pool credentials: set VENDO_SECRET_KEY (or run where ${keyFile} is).`);

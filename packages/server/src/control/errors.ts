@@ -13,6 +13,12 @@ export const controlErrorStatus = {
   unknown_credentials: 401,
   /** A vendo_sk_ key: those are for the proxy only. */
   proxy_key_refused: 401,
+  /** A dashboard session cookie past its expiry: sign in again. */
+  session_expired: 401,
+  /** A dashboard session cookie that was signed out, or whose key was revoked: sign in again. */
+  session_ended: 401,
+  /** A change made with a dashboard session cookie but without its CSRF token (or from another origin). */
+  csrf_refused: 403,
   /** The route is the operator's (admin token) and a tenant's key was given. */
   operator_only: 403,
   /** A deployment token used for anything but its own deployment's env. */
@@ -25,6 +31,8 @@ export const controlErrorStatus = {
   idempotency_conflict: 409,
   /** The deployment already has a live connection to that integration. */
   connection_exists: 409,
+  /** A pool credential whose secret is already in the pool: its usage upstream would count twice. */
+  credential_exists: 409,
   /** The resource was deleted and cannot be changed any more. */
   resource_deleted: 409,
   body_too_large: 413,

@@ -4,8 +4,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { ServerContext } from "../context.js";
+import { dashboardRoutes, registerDashboard, requestCaller, type DashboardDeps } from "../dashboard/index.js";
 import { collectProcessMetrics } from "../metrics.js";
-import { authenticate } from "./auth.js";
 import { authorize } from "./authorize.js";
 import { controlMetrics } from "./controlMetrics.js";
 import type { Route } from "./defineRoute.js";
@@ -17,12 +17,21 @@ import { validateRequest } from "./validateRequest.js";
 
 export interface ControlApi {
   handle(req: IncomingMessage, res: ServerResponse): void;
+  /** The OpenAPI document (also served by the admin listener). */
+  openapi: unknown;
   close(): Promise<void>;
 }
 
 const API_VERSION = "1";
 
-export async function createControlApi(ctx: ServerContext): Promise<ControlApi> {
+export interface ControlApiOptions extends Partial<DashboardDeps> {
+  /** Runs after every successful write (POST, PATCH, PUT, DELETE), before the answer is sent. */
+  afterWrite?: () => Promise<void>;
+}
+
+const WRITES = new Set(["POST", "PATCH", "PUT", "DELETE"]);
+
+export async function createControlApi(ctx: ServerContext, options: ControlApiOptions = {}): Promise<ControlApi> {
   collectProcessMetrics();
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const app = Fastify({
@@ -40,17 +49,29 @@ export async function createControlApi(ctx: ServerContext): Promise<ControlApi> 
   app.setNotFoundHandler((req, reply) => {
     replyError(reply, controlError("route_not_found", `No route ${req.method} ${req.url.split("?")[0]}.`));
   });
+  const { afterWrite } = options;
+  if (afterWrite) {
+    app.addHook("onSend", async (req, reply, payload) => {
+      if (WRITES.has(req.method) && reply.statusCode < 400) {
+        await afterWrite().catch((err: Error) => req.log.warn({ err: err.message }, "change feed catch-up after a write failed"));
+      }
+      return payload;
+    });
+  }
   app.addHook("onResponse", async (req, reply) => {
     controlMetrics.inc({ operation: req.routeOptions.config.operationId ?? "other", status: String(reply.statusCode) });
   });
 
-  registerSystemRoutes(app, ctx, buildOpenApiDocument(routes.map((r) => r.endpoint), API_VERSION));
-  for (const route of routes) registerRoute(app, ctx, route);
+  registerDashboard(app, ctx);
+  const allRoutes = [...routes, ...dashboardRoutes({ poolHealth: options.poolHealth ?? (() => []) })];
+  const openapi = buildOpenApiDocument(allRoutes.map((r) => r.endpoint), API_VERSION);
+  registerSystemRoutes(app, ctx, openapi);
+  for (const route of allRoutes) registerRoute(app, ctx, route);
 
   await app.ready();
   if (!handler) throw new Error("fastify did not hand over its request handler");
   const handle = handler;
-  return { handle: (req, res) => handle(req, res), close: () => app.close() };
+  return { handle: (req, res) => handle(req, res), openapi, close: () => app.close() };
 }
 
 declare module "fastify" {
@@ -66,7 +87,8 @@ function registerRoute(app: FastifyInstance, ctx: ServerContext, route: Route): 
     url: endpoint.path,
     config: { operationId: endpoint.operationId },
     handler: async (req, reply) => {
-      const caller = await authenticate(ctx, req.headers.authorization);
+      // A bearer, or the dashboard's session cookie (with its CSRF token on changes).
+      const caller = await requestCaller(ctx, req);
       authorize(endpoint, caller, req.params);
       const input = validateRequest(endpoint, { params: req.params, headers: req.headers, query: req.query, body: req.body });
       let status: number = endpoint.status ?? 200;
@@ -90,7 +112,11 @@ function acceptEmptyJson(app: FastifyInstance): void {
 }
 
 function sendError(err: Error & { statusCode?: number }, req: FastifyRequest, reply: FastifyReply): void {
-  if (err instanceof ControlError) return replyError(reply, err);
+  if (err instanceof ControlError) {
+    // Refused input is logged by kind and route; the message, which may quote what was sent, is not.
+    req.log.info({ kind: err.kind, status: err.status, operation: req.routeOptions.config.operationId ?? null }, "control API request refused");
+    return replyError(reply, err);
+  }
   const status = err.statusCode ?? 500;
   if (status === 413) replyError(reply, controlError("body_too_large", "The body is too large."));
   else if (status === 415) replyError(reply, controlError("unsupported_media_type", "Send JSON (content-type: application/json)."));

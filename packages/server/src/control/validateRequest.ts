@@ -15,11 +15,16 @@ export function validateRequest<E extends EndpointSpec>(endpoint: E, raw: Record
       out[part] = undefined;
       continue;
     }
-    const result = schema.safeParse(raw[part] ?? (part === "body" ? undefined : {}));
-    if (!result.success) throw controlError("invalid_request", describeIssue(part, result.error.issues[0]));
-    out[part] = result.data;
+    out[part] = parsePart(part, schema, raw[part]);
   }
   return out as unknown as ValidatedInput<E>;
+}
+
+/** Validates one part of a request against a schema; the first problem becomes a 400 naming the field. */
+export function parsePart<S extends z.ZodType>(part: Part, schema: S, raw: unknown): z.output<S> {
+  const result = schema.safeParse(raw ?? (part === "body" ? undefined : {}));
+  if (!result.success) throw controlError("invalid_request", describeIssue(part, result.error.issues[0]));
+  return result.data;
 }
 
 function describeIssue(part: Part, issue: z.core.$ZodIssue | undefined): string {

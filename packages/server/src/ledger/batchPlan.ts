@@ -49,6 +49,9 @@ export interface HoldEnd {
   /** Posted holds: the charge and upstream cost (nano-USD); 0n otherwise. */
   charge: Nanos;
   upstreamCost: Nanos;
+  /** The call's correlation, when known by the end (null: leave what the hold has). */
+  generationId: string | null;
+  credentialId: string | null;
 }
 
 /** Increments of an operator account (`accounts` row), applied with an upsert. */
@@ -119,7 +122,7 @@ export function planBatch(ops: LedgerOp[], rows: LockedRows, context: BatchConte
   };
 
   /** Resolves a pending hold: its amount is no longer held. */
-  const endHold = (hold: HoldRow, status: HoldEnd["status"], late: boolean, posting?: Posting) => {
+  const endHold = (hold: HoldRow, status: HoldEnd["status"], late: boolean, posting?: Posting, generationId?: string | null) => {
     if (hold.status === "pending") {
       const key = keys.get(hold.key_id);
       const balance = balances.get(hold.tenant_id);
@@ -130,7 +133,16 @@ export function planBatch(ops: LedgerOp[], rows: LockedRows, context: BatchConte
       touchedTenants.add(balance.tenant_id);
     }
     hold.status = status;
-    writes.ends.push({ requestId: hold.request_id, status, late, charge: posting?.charge ?? 0n, upstreamCost: posting?.upstreamCost ?? 0n });
+    const note = notesHere.get(hold.request_id);
+    writes.ends.push({
+      requestId: hold.request_id,
+      status,
+      late,
+      charge: posting?.charge ?? 0n,
+      upstreamCost: posting?.upstreamCost ?? 0n,
+      generationId: generationId ?? note?.generationId ?? null,
+      credentialId: posting?.credentialId ?? note?.credentialId ?? null,
+    });
   };
 
   const results = ops.map((op): LedgerResult => {
@@ -143,7 +155,7 @@ export function planBatch(ops: LedgerOp[], rows: LockedRows, context: BatchConte
         // An expired hold was released by a reaper while its call still ran: the charge is a fact.
         if (hold.status !== "pending" && hold.status !== "expired") return end("duplicate");
         const late = hold.status === "expired";
-        endHold(hold, "posted", late, op.posting);
+        endHold(hold, "posted", late, op.posting, op.generationId);
         const overage = post(hold, op.posting);
         return end(late ? "posted_late" : "posted", overage);
       }

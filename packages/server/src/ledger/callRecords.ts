@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { Store } from "../store/db.js";
 import type { CallsTable } from "../store/schema.js";
 import { prepareInsert, type ListsEveryColumn } from "../store/sqliteInsert.js";
+import { prepareUsageUpsert, ROLLED_CALL_COLUMNS, upsertUsage } from "../store/usageDaily.js";
 
 const CALL_COLUMNS = [
   "request_id",
@@ -101,33 +102,44 @@ export function createCallRecorder(store: Store, logger: Logger): CallRecorder {
   };
 }
 
-/** Inserts records, skipping any already there (a replay, or a backfill that came first). */
+/**
+ * Inserts records, skipping any already there (a replay, or a backfill that came first), and adds
+ * the ones it inserted to the daily usage rollups in the same transaction (store/usageDaily.ts).
+ */
 function writer(store: Store): (calls: CallsTable[]) => Promise<void> {
   if (store.sqlite) {
     const database = store.sqlite;
     const insert = prepareInsert<CallsTable>(database, "calls", CALL_COLUMNS, "on conflict (request_id) do nothing");
+    const addUsage = prepareUsageUpsert(database);
     const run = database.transaction((calls: CallsTable[]) => {
-      for (const call of calls) insert(call);
+      addUsage(calls.filter((call) => insert(call) === 1));
     });
     return (calls) => store.db.connection().execute(async () => run.immediate(calls));
   }
-  return async (calls) => {
-    for (let i = 0; i < calls.length; i += CHUNK) {
-      await store.db
-        .insertInto("calls")
-        .values(calls.slice(i, i + CHUNK))
-        .onConflict((oc) => oc.column("request_id").doNothing())
-        .execute();
-    }
-  };
+  return (calls) =>
+    store.db.transaction().execute(async (tx) => {
+      const inserted = [];
+      for (let i = 0; i < calls.length; i += CHUNK) {
+        const rows = await tx
+          .insertInto("calls")
+          .values(calls.slice(i, i + CHUNK))
+          .onConflict((oc) => oc.column("request_id").doNothing())
+          .returning(ROLLED_CALL_COLUMNS)
+          .execute();
+        inserted.push(...rows);
+      }
+      await upsertUsage(tx, inserted);
+    });
 }
 
 /**
  * Rebuilds the call records a crash lost from the holds (which the money transaction wrote):
  * resolved holds of the last `windowMs` with no record get one with the money figures and
- * `status: "backfilled"` (token counts unknown: 0). Returns how many it wrote.
+ * `status: "backfilled"` (token counts unknown: 0). A hold resolved by an instance still alive
+ * counts only `settleMs` after its end (its own outbox may still be writing the record); one of an
+ * instance silent past `staleAfterMs` counts at once. Returns how many it wrote.
  */
-export async function backfillCallRecords(store: Store, options: { now: number; windowMs: number; settleMs: number }): Promise<number> {
+export async function backfillCallRecords(store: Store, options: { now: number; windowMs: number; settleMs: number; staleAfterMs: number }): Promise<number> {
   const { db } = store;
   const latest = await db.selectFrom("calls").select((eb) => eb.fn.max("created_at").as("t")).executeTakeFirst();
   const since = BigInt(Number(latest?.t ?? 0n) - options.windowMs);
@@ -138,7 +150,12 @@ export async function backfillCallRecords(store: Store, options: { now: number; 
     .where("c.request_id", "is", null)
     .where("h.status", "!=", "pending")
     .where("h.created_at", ">=", since)
-    .where("h.ended_at", "<", BigInt(options.now - options.settleMs))
+    .where((eb) =>
+      eb.or([
+        eb("h.ended_at", "<", BigInt(options.now - options.settleMs)),
+        eb.not(eb.exists(eb.selectFrom("instances as i").select("i.id").whereRef("i.id", "=", "h.instance_id").where("i.heartbeat_at", ">=", BigInt(options.now - options.staleAfterMs)))),
+      ]),
+    )
     .execute();
   const records: CallsTable[] = holds.map((h) => ({
     request_id: h.request_id,

@@ -16,7 +16,7 @@ export interface Ledger {
   /** Resolves once the hold is committed (durable) or refused. */
   admit(op: Omit<AdmitOp, "type">): Promise<AdmitResult>;
   /** Settles the call: posts its charge against its hold (late if the hold expired meanwhile). */
-  post(requestId: string, posting: Posting): Promise<EndResult>;
+  post(requestId: string, posting: Posting, generationId?: string | null): Promise<EndResult>;
   /** Releases the hold: nothing is charged. */
   void(requestId: string): Promise<EndResult>;
   /** A reaper's end of a hold nobody will settle: its money is released. */
@@ -137,7 +137,7 @@ export function createLedger(store: Store, options: LedgerOptions): Ledger {
 
   return {
     admit: (op) => batcher.submit({ type: "admit", ...op }) as Promise<AdmitResult>,
-    post: (requestId, posting) => end({ type: "post", requestId, posting }),
+    post: (requestId, posting, generationId = null) => end({ type: "post", requestId, posting, generationId }),
     void: (requestId) => end({ type: "void", requestId }),
     expire: (requestId) => end({ type: "expire", requestId }),
     note(requestId, generationId, credentialId) {

@@ -44,6 +44,8 @@ export interface PostOp {
   type: "post";
   requestId: string;
   posting: Posting;
+  /** The upstream's id of the call, kept on the resolved hold beside its charge. */
+  generationId?: string | null;
 }
 
 export interface VoidOp {

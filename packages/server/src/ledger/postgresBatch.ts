@@ -56,7 +56,7 @@ function balanceRow(b: Text<BalanceRow>): BalanceRow {
 }
 
 // $1 now · $2 instance · $3 epoch · new holds $4–$12 · ends $13–$17 · legs $18–$24 · notes $25–$27
-// · key counters $28–$38 · balances $39–$43 · operator accounts $44–$46.
+// · key counters $28–$38 · balances $39–$43 · operator accounts $44–$46 · ends' correlation $47–$48.
 const WRITE = {
   name: "vendo_ledger_write",
   text: `
@@ -65,8 +65,9 @@ with new_holds as (
   select r, t, k, a, 'pending', $2::text, $3::bigint, i, m, g, c, $1::bigint, e, null, 0, 0, 0
   from unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[]) as v(r, t, k, a, i, m, g, c, e)
 ), ends as (
-  update holds h set status = v.s, ended_at = $1, late = v.l, charge = v.ch, upstream_cost = v.uc
-  from unnest($13::text[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[]) as v(r, s, l, ch, uc)
+  update holds h set status = v.s, ended_at = $1, late = v.l, charge = v.ch, upstream_cost = v.uc,
+    generation_id = coalesce(v.g, h.generation_id), credential_id = coalesce(v.c, h.credential_id)
+  from unnest($13::text[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[], $47::text[], $48::text[]) as v(r, s, l, ch, uc, g, c)
   where h.request_id = v.r
 ), legs as (
   insert into ledger_entries (kind, debit_account, credit_account, amount, tenant_id, request_id, idempotency_key, memo, created_at)
@@ -149,6 +150,8 @@ function writeParams(writes: BatchWrites, context: StoreBatchContext, epoch: big
     accounts.map((x) => x.id),
     accounts.map((x) => s(x.debits)),
     accounts.map((x) => s(x.credits)),
+    ends.map((x) => x.generationId),
+    ends.map((x) => x.credentialId),
   ];
 }
 

@@ -60,8 +60,10 @@ export interface RequestBound {
   maxTokens: number | null;
   /** Choices asked for (`n`), each with its own completion. */
   n: number;
-  /** Image inputs (each priced per image where the model says so). */
+  /** Image inputs (each priced per image where the model says so, and counted as tokens). */
   images: number;
+  /** Bytes of the body that are inline images (base64 data URLs): not text, so not text tokens. */
+  imageBytes: number;
   /** Whether the request turns web search on (priced per search where the model says so). */
   webSearch: boolean;
   /** An embeddings request: no completion. */
@@ -79,14 +81,23 @@ export interface WorstCase {
 }
 
 /**
+ * Prompt tokens one image can count for, whatever its bytes: providers count images by pixels
+ * (OpenAI's gpt-4o-mini up to ~48,000 tokens for one high-detail image; Anthropic ~1,600; Google 258).
+ */
+export const IMAGE_TOKENS_BOUND = 50_000;
+
+/**
  * The most the upstream can bill for a per-token call (docs/money.md, invariant 3): prompt tokens
- * bounded by the body's bytes and the model's context length, each at the dearer of the prompt and
+ * bounded by the body's text bytes plus IMAGE_TOKENS_BOUND per image, and by the model's context
+ * length, each at the dearer of the prompt and
  * cache-write prices; n choices of at most max_tokens (or, unset, the model's own maximum
  * completion) at the dearer of the completion and reasoning prices; the per-request price, each
  * image's price, and one web search's price when search is on.
  */
 export function worstCase(price: ModelPrice, request: RequestBound, defaultCompletionCap: number): WorstCase {
-  const promptTokens = Math.min(request.bodyBytes, price.contextLength ?? request.bodyBytes);
+  const textTokens = Math.max(0, request.bodyBytes - request.imageBytes);
+  const unbounded = textTokens + request.images * IMAGE_TOKENS_BOUND;
+  const promptTokens = Math.min(unbounded, price.contextLength ?? unbounded);
   const modelMax = price.maxCompletionTokens ?? price.contextLength ?? defaultCompletionCap;
   const completionBound = request.embedding ? 0 : Math.min(request.maxTokens ?? modelMax, modelMax);
   const promptUnit = dearer(dearer(price.prompt, price.inputCacheWrite), price.inputCacheWriteLong);

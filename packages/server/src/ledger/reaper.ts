@@ -140,15 +140,19 @@ export function createReaper(deps: ReaperDeps) {
   async function resolveOrphan(hold: HoldsTable, now: number): Promise<"posted" | "expired" | "waiting" | null> {
     let facts: GenerationFacts | null = null;
     if (hold.generation_id && hold.credential_id) {
+      const waited = now - Number(hold.created_at);
       try {
         facts = await deps.lookupGeneration({ integration: hold.integration, generationId: hold.generation_id, credentialId: hold.credential_id });
       } catch (error) {
-        // The upstream cannot be asked now: try again at the next pass.
-        deps.logger.warn({ requestId: hold.request_id, err: error }, "upstream record of an orphaned call unavailable; retrying later");
-        return "waiting";
+        // The upstream cannot be asked now (down, or the key revoked): try again at the next pass,
+        // for as long as its record may still come; then the hold expires like one with no record.
+        if (waited < deps.recordGraceMs) {
+          deps.logger.warn({ requestId: hold.request_id, err: (error as Error).message }, "upstream record of an orphaned call unavailable; retrying later");
+          return "waiting";
+        }
       }
       const mayStillCome = deps.keepsGenerationRecords?.(hold.integration) ?? true;
-      if (!facts && mayStillCome && now - Number(hold.created_at) < deps.recordGraceMs) return "waiting";
+      if (!facts && mayStillCome && waited < deps.recordGraceMs) return "waiting";
     }
     const record: CallsTable = {
       request_id: hold.request_id,

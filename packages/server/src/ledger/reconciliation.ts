@@ -11,12 +11,13 @@ import { payableAccount, unexplainedAccount } from "./accountIds.js";
 import type { Nanos } from "./money.js";
 import { bumpAccount } from "./operatorAccounts.js";
 
-/** booked: drift booked as unexplained · agreed: no drift · in_flight: calls running, nothing
- *  booked · negative: books exceed the upstream's record · unreachable: the upstream did not answer
- *  · no_upstream_record: the upstream keeps no usage record for the credential that Vendo can read
- *  (nothing to compare with: the books are Vendo's alone). (A recorded run may also say
- *  `rebaselined`: see rebaseline.) */
-export type ReconcileOutcome = "booked" | "agreed" | "in_flight" | "negative" | "unreachable" | "no_upstream_record";
+/** agreed: no drift · booked: drift no running call can explain, booked as unexplained ·
+ *  drift: the same found by a dry run (`vendo audit`), not booked · in_flight: a drift the calls
+ *  still running may explain, nothing booked · negative: books exceed the upstream's record ·
+ *  unreachable: the upstream did not answer · no_upstream_record: the upstream keeps no usage
+ *  record for the credential that Vendo can read (nothing to compare with: the books are Vendo's
+ *  alone). (A recorded run may also say `rebaselined`.) */
+export type ReconcileOutcome = "booked" | "drift" | "agreed" | "in_flight" | "negative" | "unreachable" | "no_upstream_record";
 
 export interface CredentialReconciliation {
   credentialId: string;
@@ -32,6 +33,8 @@ export interface CredentialReconciliation {
   bookedUnexplained: Nanos;
   /** Calls running on the credential (or not yet attributed to one) when it was read. */
   inFlight: number;
+  /** The most those calls can cost upstream: the sum of their holds (nano-USD). */
+  inFlightBound: Nanos;
 }
 
 export interface ReconciliationDeps {
@@ -50,12 +53,18 @@ export interface ReconcileOptions {
 
 const ATTEMPTS = 3;
 
-/** Reconciles every baselined pool credential; see the file's comment. */
+// A disabled credential's last calls are billed within minutes; a day later it leaves reconciliation
+// (its key may well be revoked upstream by then).
+const DISABLED_RECONCILED_FOR_MS = 24 * 3_600_000;
+
+/** Reconciles every baselined pool credential (enabled, or disabled within a day); see the file's comment. */
 export async function reconcileWithUpstream(deps: ReconciliationDeps, options: ReconcileOptions = {}): Promise<CredentialReconciliation[]> {
+  const now = options.now ?? Date.now();
   const credentials = await deps.store.db
     .selectFrom("pool_credentials")
     .select(["id", "integration", "baseline_usage"])
     .where("baseline_usage", "is not", null)
+    .where((eb) => eb.or([eb("disabled_at", "is", null), eb("disabled_at", ">", BigInt(now - DISABLED_RECONCILED_FOR_MS))]))
     .orderBy("id")
     .execute();
   const report: CredentialReconciliation[] = [];
@@ -78,29 +87,31 @@ async function reconcileCredential(
     try {
       const lifetime = await deps.readUsage(credential);
       if (lifetime === null) {
-        result = { credentialId: credential.id, integration: credential.integration, outcome: "no_upstream_record", upstreamUsage: null, booked: before, drift: 0n, bookedUnexplained: 0n, inFlight: 0 };
+        result = { credentialId: credential.id, integration: credential.integration, outcome: "no_upstream_record", upstreamUsage: null, booked: before, drift: 0n, bookedUnexplained: 0n, inFlight: 0, inFlightBound: 0n };
         break;
       }
       usage = lifetime - credential.baseline;
     } catch (error) {
       deps.logger.warn({ credential: credential.id, err: error }, "upstream usage unavailable; credential not reconciled");
-      result = { credentialId: credential.id, integration: credential.integration, outcome: "unreachable", upstreamUsage: null, booked: before, drift: 0n, bookedUnexplained: 0n, inFlight: 0 };
+      result = { credentialId: credential.id, integration: credential.integration, outcome: "unreachable", upstreamUsage: null, booked: before, drift: 0n, bookedUnexplained: 0n, inFlight: 0, inFlightBound: 0n };
       break;
     }
     // Read after the upstream: a settlement that landed meanwhile changes the books (read again),
     // a call still running is in the upstream's figure but not yet in ours.
     const after = await bookedFor(deps.store, credential.id);
     if (after !== before) continue;
-    const inFlight = await callsInFlight(deps.store, credential.id);
+    const { count: inFlight, bound: inFlightBound } = await callsInFlight(deps.store, credential.id);
     const drift = usage - before;
-    const outcome: ReconcileOutcome = drift === 0n ? "agreed" : inFlight > 0 ? "in_flight" : drift < 0n ? "negative" : "booked";
-    result = { credentialId: credential.id, integration: credential.integration, outcome, upstreamUsage: usage, booked: before, drift, bookedUnexplained: 0n, inFlight };
+    // Running calls can explain at most what they hold: only drift beyond that is unexplained now.
+    const outcome: ReconcileOutcome = drift === 0n ? "agreed" : drift < 0n ? (inFlight > 0 ? "in_flight" : "negative") : drift > inFlightBound ? (options.dryRun ? "drift" : "booked") : "in_flight";
+    result = { credentialId: credential.id, integration: credential.integration, outcome, upstreamUsage: usage, booked: before, drift, bookedUnexplained: 0n, inFlight, inFlightBound };
   }
-  result ??= { credentialId: credential.id, integration: credential.integration, outcome: "in_flight", upstreamUsage: null, booked: 0n, drift: 0n, bookedUnexplained: 0n, inFlight: 0 };
+  result ??= { credentialId: credential.id, integration: credential.integration, outcome: "in_flight", upstreamUsage: null, booked: 0n, drift: 0n, bookedUnexplained: 0n, inFlight: 0, inFlightBound: 0n };
   if (options.dryRun) return result;
   if (result.outcome === "booked") {
-    const booked = await bookUnexplained(deps.store, credential.id, result.drift, result.booked, now);
-    if (booked) result.bookedUnexplained = result.drift;
+    const amount = result.drift - result.inFlightBound;
+    const booked = await bookUnexplained(deps.store, credential.id, amount, result.booked, now);
+    if (booked) result.bookedUnexplained = amount;
     else result.outcome = "in_flight"; // the books moved under us: next run
   }
   if (result.outcome === "booked" || result.outcome === "negative") {
@@ -128,15 +139,16 @@ export async function bookedFor(store: Store, credentialId: string): Promise<Nan
   return row?.credits ?? 0n;
 }
 
-/** Pending holds that ran (or may have run) on the credential: noted with it, or not yet noted. */
-async function callsInFlight(store: Store, credentialId: string): Promise<number> {
+/** Pending holds that ran (or may have run) on the credential — noted with it, or not yet noted —
+ *  and the sum of their amounts, which bounds what they can cost upstream (a hold ≥ its cost). */
+async function callsInFlight(store: Store, credentialId: string): Promise<{ count: number; bound: Nanos }> {
   const row = await store.db
     .selectFrom("holds")
-    .select(sql<bigint>`count(*)`.as("n"))
+    .select([sql<string>`count(*)`.as("n"), sql<string>`coalesce(sum(amount), 0)`.as("s")])
     .where("status", "=", "pending")
     .where((eb) => eb.or([eb("credential_id", "=", credentialId), eb("credential_id", "is", null)]))
     .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return { count: Number(row.n), bound: BigInt(String(row.s)) };
 }
 
 /**

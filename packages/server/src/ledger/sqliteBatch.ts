@@ -54,8 +54,8 @@ export function createSqliteBatch(database: SqliteDatabase.Database): SqliteBatc
     instance: database.prepare<[string], { epoch: bigint; heartbeat_at: bigint }>("select epoch, heartbeat_at from instances where id = ?"),
     heartbeat: database.prepare<[bigint, string]>("update instances set heartbeat_at = ? where id = ?"),
     insertHold: prepareInsert<HoldsTable>(database, "holds", HOLD_COLUMNS),
-    endHold: database.prepare<[string, bigint, bigint, bigint, bigint, string]>(
-      "update holds set status = ?, ended_at = ?, late = ?, charge = ?, upstream_cost = ? where request_id = ?",
+    endHold: database.prepare<[string, bigint, bigint, bigint, bigint, string | null, string | null, string]>(
+      "update holds set status = ?, ended_at = ?, late = ?, charge = ?, upstream_cost = ?, generation_id = coalesce(?, generation_id), credential_id = coalesce(?, credential_id) where request_id = ?",
     ),
     insertEntry: prepareInsert<NewEntry>(database, "ledger_entries", ENTRY_COLUMNS),
     note: database.prepare<[string | null, string, string]>(
@@ -90,7 +90,7 @@ export function createSqliteBatch(database: SqliteDatabase.Database): SqliteBatc
     const { results, writes } = planBatch(ops, { holds, keys, balances }, { now: context.now, instanceId: context.instanceId, epoch: epoch ?? 0n });
     const now = BigInt(context.now);
     for (const hold of writes.newHolds) statements.insertHold(hold);
-    for (const e of writes.ends) statements.endHold.run(e.status, now, e.late ? 1n : 0n, e.charge, e.upstreamCost, e.requestId);
+    for (const e of writes.ends) statements.endHold.run(e.status, now, e.late ? 1n : 0n, e.charge, e.upstreamCost, e.generationId, e.credentialId, e.requestId);
     for (const entry of writes.entries) statements.insertEntry(entry);
     for (const n of writes.notes) statements.note.run(n.generationId, n.credentialId, n.requestId);
     for (const k of writes.keys) {

@@ -37,6 +37,7 @@ const proxyErrors = {
   NO_UPSTREAM_CREDENTIAL: { status: 503, message: "No upstream credential is available for this integration." },
   PRICE_UNKNOWN: { status: 503, message: "Prices for this integration are not available yet; try again shortly." },
   STORE_UNAVAILABLE: { status: 503, message: "The ledger is unavailable; the request was not forwarded." },
+  RATE_LIMITER_UNAVAILABLE: { status: 503, message: "Rate limiting is unavailable; the request was not forwarded." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ProxyErrorCode = keyof typeof proxyErrors;

@@ -10,15 +10,16 @@ import { createReaper, type ReapReport } from "../ledger/reaper.js";
 import { establishBaselines, reconcileWithUpstream, type CredentialReconciliation } from "../ledger/reconciliation.js";
 import { newTimeOrderedId } from "../security/apiKeys.js";
 import { accountFacts } from "./accountEndpoints.js";
+import { startConfigSync } from "./configSync.js";
 import { createCors } from "./cors.js";
-import { createCredentialPool } from "./credentialPool.js";
+import { createCredentialPool, type CredentialHealth } from "./credentialPool.js";
 import { ProxyError, sendError, sendJson } from "./errors.js";
 import { createKeyCache, type KeyRecord } from "./keyCache.js";
 import { meteredCall, type MeteredCallDeps } from "./meteredCall.js";
 import { proxyMetrics } from "./metrics.js";
 import { createPriceBook } from "./priceBook.js";
 import { passThrough } from "./passThrough.js";
-import { createRateLimiter } from "./rateLimiter.js";
+import { createRateLimits } from "./rateLimits.js";
 import { createRouter, type ProxyRoute } from "./router.js";
 import { upstreamExtensions } from "./sandboxUpstream.js";
 import { createUpstream } from "./upstream.js";
@@ -38,19 +39,21 @@ export interface Proxy {
   reconcileUpstream(options?: { dryRun?: boolean }): Promise<CredentialReconciliation[]>;
   /** Resolves when the start-up work (reaping, rebuilding lost call records) is done. */
   started: Promise<void>;
-  /** Picks up control-API changes (keys, pool, markup) now instead of at the next sync. */
-  sync(): Promise<void>;
-  close(): Promise<void>;
+  /** Applies every configuration change committed so far (keys, tenants, connections, pool, markups). */
+  catchUp(): Promise<void>;
+  /** The pool credentials' health as this instance sees it (read-only, for the dashboard). */
+  poolHealth(): CredentialHealth[];
+  /** Waits for calls in flight until `deadline` (epoch ms), then closes the ledger and upstream pool. */
+  close(deadline?: number): Promise<void>;
 }
 
-const SYNC_MS = 500;
 const BASELINE_RETRY_MS = 5_000;
 const RECONCILE_UPSTREAM_MS = 5 * 60_000;
 
 export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   const { store, logger } = ctx;
-  const keys = createKeyCache(store, ctx.secrets);
-  const pool = createCredentialPool(store, ctx.secrets);
+  const keys = createKeyCache(store, ctx.secrets, ctx.config.cacheMaxStaleMs);
+  const pool = createCredentialPool(store, ctx.secrets, (id, err) => logger.warn({ credential: id, err: err.message }, "pool credential unreadable; left out"));
   const upstream = createUpstream(pool, {
     connectionsPerOrigin: ctx.config.upstreamConnections,
     headersTimeoutMs: ctx.config.upstreamTimeoutMs,
@@ -62,33 +65,34 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   const calls = createCallRecorder(store, logger);
   const records = createUpstreamRecords({ upstream, pool, catalog: ctx.catalog, upstreamUrl: ctx.upstreamUrl });
   const reconciliationDeps = { store, logger, readUsage: records.readUsage };
-  const rateLimiter = createRateLimiter();
+  const rateLimits = createRateLimits({ redis: ctx.redis, failure: ctx.config.redisFailure, logger });
   const cors = createCors(store);
   const inFlight = new Set<string>();
-  let markups = new Map<string, bigint>();
-  const markupBps = (slug: string) => markups.get(slug) ?? 0n;
-  const accountDeps = { store, ledger, calls, priceBook, markupBps };
 
-  // Changes made through the control API (keys, pool, markup) reach this instance within SYNC_MS.
-  let syncedAt = Date.now();
+  // A new pool credential joins once the upstream's usage for it is known (reconciliation.ts);
+  // one that cannot be baselined yet is tried again every few seconds, not at every reload.
   const baselineTriedAt = new Map<string, number>();
-  async function sync(): Promise<void> {
-    const since = syncedAt - 2 * SYNC_MS; // overlap: a write committed late with an older timestamp is still seen
-    syncedAt = Date.now();
-    const changed = await store.db.selectFrom("api_keys").select("key_hash").where("updated_at", ">=", BigInt(since)).execute();
-    keys.invalidate(changed.map((k) => k.key_hash));
-    // A new pool credential joins once the upstream's usage for it is known (reconciliation.ts);
-    // one that cannot be baselined yet is tried again every few seconds, not every sync.
+  async function reloadPool(): Promise<void> {
     const now = Date.now();
     const due = (await pool.reload()).filter((id) => now - (baselineTriedAt.get(id) ?? 0) > BASELINE_RETRY_MS);
-    if (due.length > 0) {
-      for (const id of due) baselineTriedAt.set(id, now);
-      const failed = await establishBaselines(reconciliationDeps, due);
-      if (failed.length < due.length) await pool.reload();
-    }
-    const rows = await store.db.selectFrom("integration_settings").select(["integration", "markup_bps"]).execute();
-    markups = new Map(rows.map((r) => [r.integration, r.markup_bps]));
+    if (due.length === 0) return;
+    for (const id of due) baselineTriedAt.set(id, now);
+    const failed = await establishBaselines(reconciliationDeps, due);
+    if (failed.length < due.length) await pool.reload();
   }
+  // Keys, pool and markups follow the store through the change feed.
+  const configSync = await startConfigSync({
+    store,
+    keys,
+    reloadPool,
+    logger,
+    pollMs: ctx.config.changePollMs,
+    maxStaleMs: ctx.config.cacheMaxStaleMs,
+    databaseUrl: ctx.config.databaseUrl,
+    pgSchema: ctx.config.pgSchema,
+  });
+  const markupBps = configSync.markupBps;
+  const accountDeps = { store, ledger, calls, priceBook, markupBps };
 
   const reaper = createReaper({
     store,
@@ -108,24 +112,36 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
   // Beat well inside the stale window, so a live instance never looks silent to a peer's reaper.
   const heartbeatMs = Math.min(2_000, Math.floor(ctx.config.instanceStaleMs / 4));
   await reaper.heartbeat();
-  await sync();
   const timers = [
-    setInterval(() => sync().catch((err: unknown) => logger.warn({ err }, "proxy config sync failed")), SYNC_MS),
     setInterval(() => reaper.heartbeat().catch((err: unknown) => logger.warn({ err }, "heartbeat failed")), heartbeatMs),
-    setInterval(() => reaper.reap().catch((err: unknown) => logger.warn({ err }, "reaping orphaned holds failed")), ctx.config.reapIntervalMs),
+    setInterval(() => {
+      reaper.reap().catch((err: unknown) => logger.warn({ err }, "reaping orphaned holds failed"));
+      if (store.dialect === "postgres") void rebuildLostRecords();
+    }, ctx.config.reapIntervalMs),
     setInterval(() => reconcileWithUpstream(reconciliationDeps).catch((err: unknown) => logger.warn({ err }, "reconciliation failed")), RECONCILE_UPSTREAM_MS),
   ];
   for (const t of timers) t.unref();
-  // Start-up work runs in the background: the instance serves at once (a long reap may ask the
-  // upstream about many generations; lost call records are rebuilt from the holds).
-  const started = (async () => {
-    await reaper.reap().catch((err: unknown) => logger.error({ err }, "start-up reaping failed"));
-    const now = Date.now();
-    const rebuilt = await backfillCallRecords(store, { now, windowMs: ctx.config.holdTimeoutMs + 60_000, settleMs: 60_000 }).catch((err: unknown) => {
+  /** Rebuilds call records a crash lost from the holds. On SQLite this process is the only writer,
+   *  so at start every record is final; on PostgreSQL a live peer's outbox may still be writing its
+   *  own (those count a minute after their end; a silent instance's at once), and it runs again with
+   *  every reaping pass. */
+  async function rebuildLostRecords(): Promise<void> {
+    const settleMs = store.dialect === "sqlite" ? 0 : 60_000;
+    const staleAfterMs = store.dialect === "sqlite" ? 0 : ctx.config.instanceStaleMs;
+    const rebuilt = await backfillCallRecords(store, { now: Date.now(), windowMs: ctx.config.holdTimeoutMs + 60_000, settleMs, staleAfterMs }).catch((err: unknown) => {
       logger.error({ err }, "rebuilding lost call records failed");
       return 0;
     });
     if (rebuilt > 0) logger.warn({ rebuilt }, "call records lost in a crash rebuilt from the holds");
+  }
+  // Start-up work runs in the background: the instance serves at once (a long reap may ask the
+  // upstream about many generations; lost call records are rebuilt from the holds).
+  const started = (async () => {
+    await reaper.reap().catch((err: unknown) => logger.error({ err }, "start-up reaping failed"));
+    // The reaper's records ("reconciled", "expired_…") are written before the rebuild looks for
+    // missing ones, or it would write "backfilled" ones first and the reaper's would be skipped.
+    await calls.flush();
+    await rebuildLostRecords();
     await calls.flush();
   })();
 
@@ -142,6 +158,15 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     lookupGeneration: records.lookupGeneration,
     onSettled: (call) => proxyMetrics.chargedNanos.inc({ integration: call.integration }, Number(call.charge)),
   };
+
+  /** A key with a tpm limit: its settled calls' tokens are taken from its bucket. */
+  const countingTokens = (key: KeyRecord): MeteredCallDeps => ({
+    ...callDeps,
+    onSettled(call) {
+      callDeps.onSettled?.(call);
+      rateLimits.record(key, Number(call.prompt_tokens + call.completion_tokens), Date.now());
+    },
+  });
 
   const answerAccount = async (endpoint: AccountEndpoint, integration: Integration, key: KeyRecord | null, query: string): Promise<unknown> => {
     try {
@@ -170,13 +195,10 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     const now = Date.now();
     const key = await keys.authenticate(req, integration, now);
     cors.allowKey(req, res, key);
-    if (key.rpm !== null) {
-      const wait = rateLimiter.take(key.id, key.rpm, now);
-      if (wait > 0) throw new ProxyError("RATE_LIMITED", undefined, { "retry-after": String(wait) });
-    }
+    if (key.rpm !== null || key.tpm !== null) await rateLimits.admit(key, now);
     if (endpoint) return sendJson(res, 200, await answerAccount(endpoint, integration, key, query), requestId);
     if (!forwardable?.metered) return passThrough(callDeps, req, res, { integration, path, query, key, requestId });
-    await meteredCall(callDeps, req, res, { integration, adapter, path, query, key, requestId, startedAt: now });
+    await meteredCall(key.tpm === null ? callDeps : countingTokens(key), req, res, { integration, adapter, path, query, key, requestId, startedAt: now });
   }
 
   return {
@@ -190,7 +212,8 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     reap: () => reaper.reap(),
     reconcileUpstream: (options) => reconcileWithUpstream(reconciliationDeps, options),
     started,
-    sync,
+    catchUp: () => configSync.catchUp(),
+    poolHealth: () => pool.health(Date.now()),
     handle(req, res, target) {
       const requestId = newTimeOrderedId("req");
       const { integration } = target;
@@ -209,11 +232,11 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
           if (res.statusCode >= 400) logger.info({ requestId, integration: slug, status: res.statusCode }, "proxy request refused");
         });
     },
-    async close() {
+    async close(deadline = Date.now() + ctx.config.shutdownGraceMs) {
       for (const t of timers) clearInterval(t);
+      await configSync.close();
       // Calls still running (one whose client left is drained for its usage) settle before the
-      // ledger closes; any still open after the grace period is reconciled at the next start.
-      const deadline = Date.now() + ctx.config.shutdownGraceMs;
+      // ledger closes; any still open after the grace period is reaped at the next start.
       while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       await started;
       await ledger.close();

@@ -1,8 +1,8 @@
 // authenticate: the caller's `vendo_sk_…` key, sent where the integration's clients send their
 // provider's key (the catalog's upstream.auth: `Authorization: Bearer …`, `x-api-key: …`), or as
 // `Authorization: Bearer …` for any integration → the key's record. Lookups go by SHA-256 hash
-// and are cached; a poller drops entries whose key (or tenant) changed, so revocation and limit
-// changes reach every instance within a second.
+// and are cached; the change feed (configSync.ts) drops entries whose key, connection or tenant
+// changed, and no entry is used past its maximum staleness whatever the feed says.
 import type { IncomingMessage } from "node:http";
 import type { Integration } from "@vendo/integrations";
 import type { Store } from "../store/db.js";
@@ -19,6 +19,8 @@ export interface KeyRecord {
   limitAmount: bigint | null;
   limitReset: LimitReset;
   rpm: number | null;
+  /** Tokens (prompt + completion) per minute, or null. */
+  tpm: number | null;
   models: ReadonlySet<string> | null;
   /** Web origins a browser may call with this key (CORS), "*" for any; null: none. */
   allowedOrigins: ReadonlySet<string> | null;
@@ -36,8 +38,20 @@ export interface KeyRecord {
 const NEGATIVE_TTL_MS = 1000;
 const MAX_MISSING = 10_000;
 
-export function createKeyCache(store: Store, secrets: SecretBox) {
-  const cache = new Map<string, KeyRecord>();
+interface CachedKey {
+  record: KeyRecord;
+  /** performance.now() when it was read from the store. */
+  loadedAt: number;
+}
+
+export function createKeyCache(store: Store, secrets: SecretBox, maxStaleMs: number) {
+  const cache = new Map<string, CachedKey>();
+  // Indexes for invalidation by key id and by tenant: hash → entry is the lookup path.
+  const hashById = new Map<string, string>();
+  const hashesByTenant = new Map<string, Set<string>>();
+  // Bumped by every invalidation: a load that raced one is not cached (it may have read the row
+  // before the change committed).
+  let generation = 0;
   // Unknown keys, remembered briefly (by when to look again) and only so many: random tokens must
   // not grow memory, and a key created a moment ago must not stay unknown for long.
   const missing = new Map<string, number>();
@@ -55,6 +69,7 @@ export function createKeyCache(store: Store, secrets: SecretBox) {
         "k.limit_amount",
         "k.limit_reset",
         "k.rpm",
+        "k.tpm",
         "k.models",
         "k.allowed_origins",
         "k.expires_at",
@@ -76,6 +91,7 @@ export function createKeyCache(store: Store, secrets: SecretBox) {
       limitAmount: row.limit_amount,
       limitReset: row.limit_reset,
       rpm: row.rpm === null ? null : Number(row.rpm),
+      tpm: row.tpm === null ? null : Number(row.tpm),
       models: row.models ? new Set(JSON.parse(row.models) as string[]) : null,
       allowedOrigins: row.allowed_origins ? new Set(JSON.parse(row.allowed_origins) as string[]) : null,
       expiresAt: row.expires_at === null ? null : Number(row.expires_at),
@@ -87,13 +103,34 @@ export function createKeyCache(store: Store, secrets: SecretBox) {
     };
   }
 
+  function forget(hash: string): void {
+    const entry = cache.get(hash);
+    if (!entry) return;
+    cache.delete(hash);
+    hashById.delete(entry.record.id);
+    hashesByTenant.get(entry.record.tenantId)?.delete(hash);
+  }
+
+  function remember(hash: string, record: KeyRecord): void {
+    cache.set(hash, { record, loadedAt: performance.now() });
+    hashById.set(record.id, hash);
+    let hashes = hashesByTenant.get(record.tenantId);
+    if (!hashes) hashesByTenant.set(record.tenantId, (hashes = new Set()));
+    hashes.add(hash);
+  }
+
   async function lookup(hash: string): Promise<KeyRecord | null> {
     const hit = cache.get(hash);
-    if (hit) return hit;
-    if ((missing.get(hash) ?? 0) > Date.now()) return null;
+    if (hit && performance.now() - hit.loadedAt <= maxStaleMs) return hit.record;
+    if (!hit && (missing.get(hash) ?? 0) > Date.now()) return null;
+    const startedAt = generation;
     const record = await load(hash);
+    // An invalidation raced this load, which may have read the row before the change committed:
+    // read it again, and cache nothing this time.
+    if (startedAt !== generation) return load(hash);
+    forget(hash);
     if (record) {
-      cache.set(hash, record);
+      remember(hash, record);
       missing.delete(hash);
     } else {
       if (missing.size >= MAX_MISSING) missing.clear();
@@ -116,14 +153,31 @@ export function createKeyCache(store: Store, secrets: SecretBox) {
       if (key.integration !== integration.slug) throw new ProxyError("WRONG_INTEGRATION");
       return key;
     },
-    /** Forget keys whose hash changed in the store, and every negative entry. */
-    invalidate(hashes: Iterable<string>): void {
-      for (const h of hashes) cache.delete(h);
+    /** Forgets a key (it, or its connection, changed) and every negative entry (it may be new). */
+    invalidateKey(keyId: string): void {
+      generation++;
+      const hash = hashById.get(keyId);
+      if (hash) forget(hash);
+      missing.clear();
+    },
+    /** Forgets every key of a tenant (its status changed). */
+    invalidateTenant(tenantId: string): void {
+      generation++;
+      for (const hash of [...(hashesByTenant.get(tenantId) ?? [])]) forget(hash);
+      hashesByTenant.delete(tenantId);
+    },
+    /** Forgets everything (the feed cannot tell what changed). */
+    clear(): void {
+      generation++;
+      cache.clear();
+      hashById.clear();
+      hashesByTenant.clear();
       missing.clear();
     },
   };
 }
 
+export type KeyCache = ReturnType<typeof createKeyCache>;
 
 /** The key the caller presented, where the integration's clients send theirs (else as a bearer). */
 function presentedKey(req: IncomingMessage, integration: Integration): string {

@@ -195,7 +195,7 @@ export async function meteredCall(deps: MeteredCallDeps, req: IncomingMessage, r
         : // The provider bills the tenant directly: only the fee, all of it revenue, nothing payable
           // upstream; the upstream cost stays on record for the tenant's information.
           { charge: fee, upstreamCost: toNanos(cost), credentialId: null, integration: integration.slug };
-    await deps.ledger.post(requestId, posting);
+    await deps.ledger.post(requestId, posting, generationId);
     const settled = record({
       status: outcome.clientAborted ? "client_aborted" : outcome.upstreamBroke ? "upstream_error" : "ok",
       http_status: BigInt(upstream.statusCode),
@@ -264,12 +264,14 @@ function refusal(result: Extract<AdmitResult, { ok: false }>, worst: WorstCase |
   if (result.reason === "unknown_account") return new ProxyError("INSUFFICIENT_CREDITS");
   const keyLimit = result.reason === "key_limit";
   const where = keyLimit ? "this key's spending limit has" : "the balance has";
-  const tokens = worst !== null && worst.completionBound > 0;
-  const completion = tokens ? ` (${worst.completionBound} completion tokens per choice at most)` : "";
+  // Per-token calls name what to lower; a per-call one (no worst case) can only be paid for.
+  const completes = worst !== null && worst.completionBound > 0;
+  const completion = completes ? ` (${worst.completionBound} completion token${worst.completionBound === 1 ? "" : "s"} per choice at most)` : "";
+  const lower = worst === null ? null : completes ? "Lower max_tokens or shorten the prompt" : "Shorten the input";
   const remedy = keyLimit ? "raise the key's limit." : "add credits.";
   const message =
     `This request could cost up to $${formatUsd(result.needed)}${completion}, and ${where} $${formatUsd(result.available)} available. ` +
-    (tokens ? `Lower max_tokens or shorten the prompt, or ${remedy}` : remedy.charAt(0).toUpperCase() + remedy.slice(1));
+    (lower ? `${lower}, or ${remedy}` : remedy.charAt(0).toUpperCase() + remedy.slice(1));
   return new ProxyError(keyLimit ? "KEY_LIMIT" : "INSUFFICIENT_CREDITS", message, {}, {
     source: keyLimit ? "key" : "balance",
     requestedUsd: formatUsd(result.needed),

@@ -148,18 +148,19 @@ export function createUpstream(pool: CredentialPool, options: { connectionsPerOr
   };
 }
 
-/** Every credential refused: 429 with the soonest Retry-After when they were all rate limited. */
+/**
+ * Every credential refused: 429 (with the soonest Retry-After) when they were all rate limited,
+ * 503 when they all said the upstream has no capacity, 502 otherwise — the same answer whichever
+ * credential happened to be tried last.
+ */
 function refusedEverywhere(refusals: Array<{ status: number; retryAfterS: number | null }>): ProxyError {
-  if (refusals.length > 0 && refusals.every((r) => r.status === 429)) {
+  const all = (status: number) => refusals.length > 0 && refusals.every((r) => r.status === status);
+  if (all(429)) {
     const waits = refusals.map((r) => r.retryAfterS).filter((s): s is number => s !== null);
-    const headers: Record<string, string> = waits.length > 0 ? { "retry-after": String(Math.min(...waits)) } : {};
-    return new ProxyError("UPSTREAM_RATE_LIMITED", undefined, headers);
+    if (waits.length === 0) return new ProxyError("UPSTREAM_RATE_LIMITED", "The upstream provider is rate limiting; retry shortly. Nothing was charged.");
+    return new ProxyError("UPSTREAM_RATE_LIMITED", undefined, { "retry-after": String(Math.min(...waits)) });
   }
-  const last = refusals.at(-1)?.status;
-  return new ProxyError(
-    last === 503 ? "NO_UPSTREAM_CREDENTIAL" : "UPSTREAM_UNAVAILABLE",
-    "The upstream provider could not serve this request; nothing was charged.",
-  );
+  return new ProxyError(all(503) ? "NO_UPSTREAM_CREDENTIAL" : "UPSTREAM_UNAVAILABLE", "The upstream provider could not serve this request; nothing was charged.");
 }
 
 function retryAfterSeconds(value: string | string[] | undefined): number | null {

@@ -18,6 +18,8 @@ export interface StoreConfig {
   /** PostgreSQL schema to use (tests give each run its own). */
   pgSchema?: string | undefined;
   pgPoolSize?: number | undefined;
+  /** false: open without migrating (`vendo doctor` only looks). */
+  migrate?: boolean;
 }
 
 export interface Store {
@@ -39,6 +41,16 @@ export const defaultSqlitePath = ".vendo/vendo.db";
 // pg returns int8 and numeric as strings by default; every integer of ours is a bigint.
 pg.types.setTypeParser(20, (v) => BigInt(v));
 
+/** Migrations not yet applied to a store (names). */
+export async function pendingMigrations(store: Store, pgSchema?: string): Promise<string[]> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: migrationProvider(store.dialect),
+    ...(store.dialect === "postgres" && pgSchema ? { migrationTableSchema: pgSchema } : {}),
+  });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
 export async function openStore(config: StoreConfig = {}): Promise<Store> {
   const store = config.databaseUrl?.startsWith("postgres") ? openPostgres(config) : openSqlite(config);
   // With a PostgreSQL schema, kysely must look for its migration tables in that schema only:
@@ -48,11 +60,12 @@ export async function openStore(config: StoreConfig = {}): Promise<Store> {
     provider: migrationProvider(store.dialect),
     ...(store.dialect === "postgres" && config.pgSchema ? { migrationTableSchema: config.pgSchema } : {}),
   });
+  if (config.migrate === false) return store;
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await store.close();
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
-    throw new Error(`Store migration ${failed} failed on ${store.location}: ${(error as Error).message}`);
+    throw new Error(`Store migration ${failed} failed on ${store.location}: ${(error as Error).message}`, { cause: error });
   }
   return store;
 }

@@ -153,6 +153,8 @@ export interface ApiKeysTable {
   limit_amount: bigint | null;
   limit_reset: LimitReset;
   rpm: bigint | null;
+  /** Migration 005: tokens (prompt + completion) per minute; null means none. */
+  tpm: bigint | null;
   /** JSON array of allowed model ids; null allows all. */
   models: string | null;
   /** JSON array of web origins the key may be used from in a browser (CORS), "*" for any; null allows none. */
@@ -265,6 +267,68 @@ export interface InstancesTable {
   epoch: bigint;
 }
 
+/**
+ * Migration 005, the change feed: one row per change to a key, tenant, connection, pool credential
+ * or markup, written by triggers. `seq` is handed out in commit order; readers follow it.
+ */
+export interface ChangesTable {
+  seq: Generated<bigint>;
+  entity: ChangeEntity;
+  /** What changed: the key id (key, connection), tenant id, or integration slug (pool, markup). */
+  ref: string;
+  /** The database's clock, epoch ms: for pruning only. */
+  created_at: bigint;
+}
+
+export type ChangeEntity = "key" | "tenant" | "connection" | "pool" | "markup";
+
+/**
+ * The dashboard's daily usage rollup (migration 009): sums of the call records inserted, per
+ * tenant, UTC day (`created_at / 86,400,000`), key, model ('' when none) and integration. Kept in
+ * the call-record writer's transaction (store/usageDaily.ts), so it equals `calls` grouped so;
+ * usage_daily_tenant and usage_daily_total are the same sums at coarser levels.
+ */
+export interface UsageDailyTable {
+  tenant_id: string;
+  day: bigint;
+  key_id: string;
+  model: string;
+  integration: string;
+  calls: bigint;
+  prompt_tokens: bigint;
+  completion_tokens: bigint;
+  upstream_cost: bigint;
+  charge: bigint;
+}
+
+/** usage_daily summed over keys and models: per UTC day, tenant and integration (the operator's tenant list). */
+export type UsageDailyTenantTable = Omit<UsageDailyTable, "key_id" | "model">;
+
+/** usage_daily summed over tenants, keys and models: per UTC day and integration (the operator's margin). */
+export type UsageDailyTotalTable = Omit<UsageDailyTable, "tenant_id" | "key_id" | "model">;
+
+/** A dashboard sign-in: the session cookie's token, hashed; it expires at `expires_at`. */
+export interface DashboardSessionsTable {
+  token_hash: string;
+  kind: "operator" | "tenant";
+  tenant_id: string | null;
+  /** The management key a tenant signed in with (the session ends with it); null for a link. */
+  management_key_id: string | null;
+  /** SHA-256 of the admin token an operator signed in with (the session ends if it changes). */
+  admin_token_hash: string | null;
+  created_at: bigint;
+  expires_at: bigint;
+}
+
+/** A one-time sign-in link for a tenant's dashboard (hash only); `used_at` once exchanged. */
+export interface DashboardLinksTable {
+  token_hash: string;
+  tenant_id: string;
+  created_at: bigint;
+  expires_at: bigint;
+  used_at: bigint | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   management_keys: ManagementKeysTable;
@@ -281,4 +345,10 @@ export interface Database {
   pool_credentials: PoolCredentialsTable;
   integration_settings: IntegrationSettingsTable;
   instances: InstancesTable;
+  changes: ChangesTable;
+  usage_daily: UsageDailyTable;
+  usage_daily_tenant: UsageDailyTenantTable;
+  usage_daily_total: UsageDailyTotalTable;
+  dashboard_sessions: DashboardSessionsTable;
+  dashboard_links: DashboardLinksTable;
 }

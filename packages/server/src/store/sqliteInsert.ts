@@ -7,11 +7,10 @@ export function prepareInsert<Row>(
   table: string,
   columns: ReadonlyArray<keyof Row & string>,
   onConflict = "",
-): (row: Row) => void {
+): (row: Row) => number {
   const statement = database.prepare(`insert into ${table} (${columns.join(", ")}) values (${columns.map(() => "?").join(", ")}) ${onConflict}`);
-  return (row) => {
-    statement.run(columns.map((c) => row[c]));
-  };
+  // How many rows it inserted: 0 when an `on conflict … do nothing` skipped it.
+  return (row) => statement.run(columns.map((c) => row[c])).changes;
 }
 
 /** Fails to compile (as `false`) when a table gains a column its insert does not list. */

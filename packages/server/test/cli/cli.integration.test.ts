@@ -37,8 +37,12 @@ describeOnStores("vendo CLI management verbs", (h) => {
     const created = await json(["keys", "create", "--tenant", tenant.id, "--name", "ci", "--limit", "2", "--limit-reset", "daily", "--rpm", "30", "--models", "a/b,c/d"]);
     assert.match(created.key, /^vendo_sk_/);
     assert.equal(created.allowed_origins, null, "no browser origin by default");
-    const forBrowsers = await json(["keys", "create", "--tenant", tenant.id, "--name", "web", "--allowed-origins", "*"]);
+    assert.equal(created.fit_to_balance, false, "refusing (402) is the default");
+    const forBrowsers = await json(["keys", "create", "--tenant", tenant.id, "--name", "web", "--allowed-origins", "*", "--fit-to-balance"]);
     assert.deepEqual(forBrowsers.allowed_origins, ["*"]);
+    assert.equal(forBrowsers.fit_to_balance, true);
+    assert.equal((await json(["keys", "update", forBrowsers.id, "--fit-to-balance", "off"])).fit_to_balance, false);
+    assert.match((await vendo(["keys", "update", forBrowsers.id, "--fit-to-balance", "maybe"])).stderr, /--fit-to-balance expects on or off/);
     const listed = await vendo(["keys", "list", "--tenant", tenant.id, "--json"]);
     assert.ok(!listed.stdout.includes(created.key));
     assert.deepEqual(JSON.parse(listed.stdout).map((k: { id: string }) => k.id).sort(), [created.id, forBrowsers.id].sort());

@@ -101,6 +101,22 @@ describe("vendo dev", () => {
     assert.ok(Array.isArray(((await res.body.json()) as { calls: unknown }).calls));
   });
 
+  it("prints a one-click sign-in link to the demo tenant's dashboard that works once", async () => {
+    const link = field(dev.banner, "dashboard");
+    assert.match(link, new RegExp(`^${apiUrl}/dashboard/#link=vendo_dl_[0-9A-Za-z]{40}$`));
+    const page = await request(link.split("#")[0] as string);
+    assert.equal(page.statusCode, 200);
+    assert.match(await page.body.text(), /<div id="app">/);
+    const signIn = () =>
+      request(`${apiUrl}/dashboard/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ link: link.split("#link=")[1] }) });
+    const first = await signIn();
+    assert.equal(first.statusCode, 201);
+    assert.deepEqual(((await first.body.json()) as { kind: string; tenant_name: string }).tenant_name, "demo");
+    const again = await signIn();
+    assert.equal(again.statusCode, 401, "used once");
+    await again.body.dump();
+  });
+
   it("answers on http://openrouter-proxy.localhost:<port>/v1 by Host, as well as on /proxy/openrouter/v1", async () => {
     const byHost = field(dev.banner, "proxy by Host");
     assert.equal(byHost, `http://openrouter-proxy.localhost:${port()}/v1`);

@@ -66,7 +66,7 @@ for (const { kind, skip } of storeKinds) {
         await vendo("credits", "add", tenant, "1", "--idempotency-key", `per-${slug}-${tenant}`);
         const { limit, call: make } = calls[slug] as (typeof calls)[string];
         const key = (JSON.parse(await vendo("keys", "create", "--name", `${slug} key`, "--integration", slug, "--tenant", tenant, "--limit", limit, "--json")) as { key: string }).key;
-        await world.server.syncProxy();
+        await world.server.catchUp();
 
         world.sandbox.reset();
         for (const poolKey of world.poolKeys) world.sandbox.setKeyFault(poolKey, "tokens=1000");

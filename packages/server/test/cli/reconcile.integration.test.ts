@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { request } from "undici";
 import { formatUsd } from "../../src/ledger/money.js";
 import { postgresUrl, storeKinds } from "../support/stores.js";
+import { waitFor } from "../support/waitFor.js";
 import { startWorld, TEST_SECRET_KEY, type World } from "../support/world.js";
 import { cliEnv, runVendo } from "./support/runVendo.js";
 
@@ -59,7 +60,7 @@ for (const { kind, skip } of storeKinds) {
       // The ledger is consistent with itself, and disagrees with the upstream: the audit fails.
       const disagreed = await vendo(["audit"]);
       assert.equal(disagreed.code, 1, disagreed.stdout);
-      assert.match(disagreed.stderr, /pool credential pc_\w+: booked \(upstream [\d.]+, books [\d.]+\)/);
+      assert.match(disagreed.stderr, /pool credential pc_\w+: drift \(upstream [\d.]+, books [\d.]+\)/);
 
       const reconciled = await vendo(["reconcile", "--json"]);
       assert.equal(reconciled.code, 0, reconciled.stderr);
@@ -87,6 +88,56 @@ for (const { kind, skip } of storeKinds) {
       const audit = await vendo(["audit"]);
       assert.equal(audit.code, 1);
       assert.match(audit.stderr, /negative/);
+    });
+  });
+}
+
+for (const { kind, skip } of storeKinds) {
+  describe(`reconciliation while calls run (${kind})`, { skip }, () => {
+    let world: World;
+    before(async () => {
+      world = await startWorld(kind);
+    });
+    after(async () => world?.close());
+
+    it("invariant 5: drift beyond what the running calls can cost (their holds) is booked at once; the rest once they end", async () => {
+      const tenant = await world.createTenant("1");
+      const key = await world.createKey(tenant);
+      // A call through Vendo that the upstream holds back 1.5 s: its hold is pending, its credential not yet known.
+      for (const poolKey of world.poolKeys) world.sandbox.setKeyFault(poolKey, "latency=1500");
+      const running = request(`${world.proxyBaseUrl}/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key.plaintext}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "slow" }], max_tokens: 20 }),
+      }).then((res) => res.body.text());
+      const [hold] = await waitFor("the running call's hold", async () => {
+        const rows = await world.server.store.db.selectFrom("holds").select(["amount", "status"]).where("tenant_id", "=", tenant).execute();
+        return rows.length === 1 && rows[0]?.status === "pending" ? rows : false;
+      });
+      // Meanwhile someone spends on the first pool key behind Vendo's back (no latency for them).
+      const behind = await request(`${world.sandbox.baseUrl}/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${world.poolKeys[0]}`, "content-type": "application/json", "x-sandbox-fault": "latency=0" },
+        body: JSON.stringify({ model: "openai/gpt-4o", messages: [{ role: "user", content: "not through vendo" }], max_tokens: 50 }),
+      });
+      await behind.body.text();
+      const spent = world.sandbox.calls({ served: true }).at(-1)?.costNanos ?? 0n;
+      assert.ok(hold && spent > hold.amount, "the spend is more than the running call could cost");
+
+      const during = await world.server.reconcileUpstream();
+      const first = during.find((r) => r.drift > 0n);
+      assert.equal(first?.outcome, "booked");
+      assert.equal(first?.bookedUnexplained, spent - (hold?.amount ?? 0n), "booked: the drift less what the running call holds");
+      await running;
+      for (const poolKey of world.poolKeys) world.sandbox.setKeyFault(poolKey, null);
+      await world.server.settled();
+      const afterwards = await world.server.reconcileUpstream();
+      const second = afterwards.find((r) => r.credentialId === first?.credentialId);
+      assert.ok(second?.outcome === "booked" || second?.outcome === "agreed", second?.outcome);
+      const unexplained = await world.server.store.db.selectFrom("ledger_entries").select("amount").where("kind", "=", "unexplained").execute();
+      assert.equal(unexplained.reduce((s, e) => s + e.amount, 0n), spent, "in the end exactly the spend behind Vendo's back is unexplained");
+      const report = await world.server.reconcileUpstream({ dryRun: true });
+      assert.ok(report.every((r) => r.outcome === "agreed"), JSON.stringify(report.map((r) => r.outcome)));
     });
   });
 }

@@ -25,6 +25,22 @@ describeOnStores("control API: pools, integrations and markup", (h) => {
     assert.equal(errorOf(await h().call("POST", "/api/v1/pool-credentials/pc_missing/disable")).code, 404);
   });
 
+  it("invariant 5: a secret is in the pool once (its upstream usage would count twice): 409 while enabled, re-enabled when disabled", async () => {
+    const secret = "sk-or-v1-pooled-once-0123456789";
+    const first = await h().call("POST", "/api/v1/pool-credentials", { body: { integration: "openrouter", secret, label: "once" } });
+    assert.equal(first.status, 201);
+    const again = await h().call("POST", "/api/v1/pool-credentials", { body: { integration: "openrouter", secret, label: "twice" } });
+    assert.equal(again.status, 409);
+    assert.match(errorOf(again).message, new RegExp(`already in the openrouter pool as ${first.body.id}`));
+    assert.ok(!JSON.stringify(again.body).includes(secret), "the secret is never echoed");
+    await h().call("POST", `/api/v1/pool-credentials/${first.body.id}/disable`);
+    const back = await h().call("POST", "/api/v1/pool-credentials", { body: { integration: "openrouter", secret } });
+    assert.equal(back.status, 200);
+    assert.deepEqual([back.body.id, back.body.disabled], [first.body.id, false], "the same credential, enabled again");
+    const rows = await h().server.store.db.selectFrom("pool_credentials").select("id").where("label", "=", "once").execute();
+    assert.equal(rows.length, 1);
+  });
+
   it("validates pool credentials, naming the field", async () => {
     for (const [body, message] of [
       [{ integration: "openrouter" }, /body\.secret/],

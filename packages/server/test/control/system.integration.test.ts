@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { endpoints } from "../../src/control/contract/index.js";
+import { dashboardEndpoints } from "../../src/dashboard/contract.js";
 import { describeOnStores, errorOf } from "./support/controlHarness.js";
 
 describeOnStores("control API: health, readiness, metrics, OpenAPI and errors", (h) => {
@@ -11,21 +12,25 @@ describeOnStores("control API: health, readiness, metrics, OpenAPI and errors", 
     assert.equal(ready.body.store, h().kind);
   });
 
-  it("serves Prometheus metrics, counting control requests by operation and status", async () => {
+  it("serves Prometheus metrics to the operator only (they carry revenue), counting control requests by operation and status", async () => {
+    assert.equal((await h().call("GET", "/metrics", { as: null })).status, 401);
+    const tenant = await h().tenant();
+    assert.equal((await h().call("GET", "/metrics", { as: tenant.key })).status, 403);
     await h().call("GET", "/api/v1/whoami");
-    const res = await h().call("GET", "/metrics", { as: null });
+    const res = await h().call("GET", "/metrics");
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type") ?? "", /text\/plain/);
     assert.match(res.body, /vendo_control_requests_total\{operation="whoami",status="200"\} \d+/);
     assert.match(res.body, /vendo_process_cpu_user_seconds_total/);
   });
 
-  it("serves an OpenAPI document with every endpoint, generated from the validating schemas", async () => {
-    const res = await h().call("GET", "/api/v1/openapi.json", { as: null });
+  it("serves an OpenAPI document (to the operator) with every endpoint, generated from the validating schemas", async () => {
+    assert.equal((await h().call("GET", "/api/v1/openapi.json", { as: null })).status, 401);
+    const res = await h().call("GET", "/api/v1/openapi.json");
     assert.equal(res.status, 200);
     assert.equal(res.body.openapi, "3.1.0");
     const operations = Object.values(res.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) => Object.values(p).map((o) => o.operationId));
-    assert.deepEqual(operations.sort(), Object.values(endpoints).map((e) => e.operationId).sort());
+    assert.deepEqual(operations.sort(), [...Object.values(endpoints), ...Object.values(dashboardEndpoints)].map((e) => e.operationId).sort());
 
     const createKey = res.body.paths["/api/v1/keys"].post;
     const limit = createKey.requestBody.content["application/json"].schema.properties.limit;

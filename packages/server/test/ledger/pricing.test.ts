@@ -18,7 +18,7 @@ const usage = (promptTokens: number, completionTokens: number, extra: Partial<To
   ...extra,
 });
 
-const bound = (extra: Partial<RequestBound> = {}): RequestBound => ({ bodyBytes: 0, maxTokens: null, n: 1, images: 0, webSearch: false, embedding: false, ...extra });
+const bound = (extra: Partial<RequestBound> = {}): RequestBound => ({ bodyBytes: 0, maxTokens: null, n: 1, images: 0, imageBytes: 0, webSearch: false, embedding: false, ...extra });
 
 describe("pricing rounds once (invariant 6)", () => {
   it("marks up the exact cost, not the cost rounded to the nano-USD", () => {
@@ -111,10 +111,19 @@ describe("the hold covers the worst case the upstream can bill (invariant 3)", (
     assert.equal(holdFor(worst, 0n), 128_000n * 200n + 10n * 1_000n + 5_000_000n + 1_000_000n);
   });
 
+  it("counts an inline image as one image (up to IMAGE_TOKENS_BOUND tokens), not as its base64 bytes; a linked image too", () => {
+    // 750,000 bytes of which 749,000 are a data URL: 1,000 text bytes + 50,000 for the image.
+    const inline = worstCase(model, bound({ bodyBytes: 750_000, imageBytes: 749_000, images: 1, maxTokens: 10 }), 4096);
+    assert.equal(holdFor(inline, 0n), (1_000n + 50_000n) * 200n + 10n * 1_000n + 5_000_000n + 1_000_000n);
+    // A linked image is a few bytes of URL but still up to 50,000 tokens upstream.
+    const linked = worstCase(model, bound({ bodyBytes: 300, images: 1, maxTokens: 10 }), 4096);
+    assert.equal(holdFor(linked, 0n), (300n + 50_000n) * 200n + 10n * 1_000n + 5_000_000n + 1_000_000n);
+  });
+
   it("counts n choices, each image, a web search, and takes a max_tokens above the model's maximum as the maximum", () => {
     const worst = worstCase(model, bound({ bodyBytes: 10, maxTokens: 50_000, n: 4, images: 2, webSearch: true }), 4096);
     assert.equal(worst.completionBound, 16_384);
-    assert.equal(holdFor(worst, 0n), 10n * 200n + 4n * 16_384n * 1_000n + 5_000_000n + 2n * 1_000_000n + 4_000_000n);
+    assert.equal(holdFor(worst, 0n), (10n + 2n * 50_000n) * 200n + 4n * 16_384n * 1_000n + 5_000_000n + 2n * 1_000_000n + 4_000_000n);
     assert.equal(holdFor(worstCase(model, bound({ bodyBytes: 10, embedding: true, n: 4 }), 4096), 0n), 10n * 200n + 5_000_000n, "embeddings: no completion");
   });
 

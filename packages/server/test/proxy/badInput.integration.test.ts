@@ -51,6 +51,7 @@ const cases: Case[] = [
   { name: "n: -1", status: 400, message: /'n' must be a positive integer/, body: chatWith({ n: -1 }) },
   { name: "n: 0", status: 400, message: /'n' must be a positive integer/, body: chatWith({ n: 0 }) },
   { name: "n as a string", status: 400, message: /'n' must be a positive integer/, body: chatWith({ n: "2" }) },
+  { name: "n: 129 (OpenRouter allows 1-128)", status: 400, message: /'n' must be at most 128/, body: chatWith({ n: 129 }) },
   { name: "stream as a string", status: 400, message: /'stream' must be a boolean/, body: chatWith({ stream: "yes" }) },
   { name: "no messages", status: 400, message: /'messages' is required/, body: chatWith({ messages: undefined }) },
   { name: "empty messages", status: 400, message: /'messages' is required/, body: chatWith({ messages: [] }) },

@@ -148,6 +148,9 @@ for (const { kind, skip } of storeKinds) {
           }
         }
         assert.equal(unexplained, unattributed, "unexplained spend is exactly the unattributed calls' bill");
+        // Call records the crash lost were rebuilt from the holds at this first restart.
+        const recorded = new Set((await db.selectFrom("calls").select("request_id").where("tenant_id", "=", tenant).execute()).map((c) => c.request_id));
+        assert.deepEqual(holds.filter((h) => !recorded.has(h.request_id)).map((h) => h.request_id), [], "every resolved call has its record");
         const reaped = await db.selectFrom("calls").select("request_id").where("tenant_id", "=", tenant).where("status", "=", "reconciled").execute();
         assert.ok(reaped.length > 0, "invariant 4: orphans whose generation was recorded were posted from the upstream's record");
         assert.ok(unexplained > 0n, "and calls killed before their generation was known became unexplained spend");

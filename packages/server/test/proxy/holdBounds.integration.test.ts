@@ -126,6 +126,21 @@ for (const { kind, skip } of storeKinds) {
       assert.equal(await chargesWithinHolds(tenant), 1);
     });
 
+    it("invariant 3: the same image on a model at $15 per million prompt tokens (claude-opus-4) fits $2: it counts as an image (≤ 50,000 tokens), not as 750,000 bytes of text ($4.22 held before)", async () => {
+      world.sandbox.reset();
+      const tenant = await world.createTenant("2");
+      const key = await world.createKey(tenant);
+      const image = `data:image/png;base64,${Buffer.alloc(563_000, 7).toString("base64")}`;
+      const answer = await chat(key.plaintext, {
+        model: "anthropic/claude-opus-4",
+        max_tokens: 100,
+        messages: [{ role: "user", content: [{ type: "text", text: "what is this?" }, { type: "image_url", image_url: { url: image } }] }],
+      });
+      assert.equal(answer.status, 200, JSON.stringify(answer.body).slice(0, 300));
+      await world.server.settled();
+      assert.equal(await chargesWithinHolds(tenant), 1);
+    });
+
     it("invariant 3: n = 4 choices are held for and charged", async () => {
       world.sandbox.reset();
       const tenant = await world.createTenant("1");

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startServer } from "../../src/app.js";
-import { StoreOwnedError } from "../../src/store/ownership.js";
+import { StartupError } from "../../src/startupError.js";
 import { startChildServer } from "../support/childServer.js";
 import { cliEnv, runVendo } from "../cli/support/runVendo.js";
 import { TEST_SECRET_KEY } from "../support/world.js";
@@ -26,7 +26,7 @@ describe("one server process per SQLite store", () => {
     const first = await startServer(options());
     try {
       await assert.rejects(startServer(options()), (error: unknown) => {
-        assert.ok(error instanceof StoreOwnedError);
+        assert.ok(error instanceof StartupError, String(error));
         assert.match(error.message, new RegExp(`already served by process ${process.pid}: stop it first, or give this server its own --data-dir`));
         return true;
       });

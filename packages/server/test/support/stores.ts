@@ -14,6 +14,9 @@ export const postgresUrl = process.env.VENDO_TEST_DATABASE_URL ?? "postgres://po
 export const postgresSkip: string | false =
   process.env.VENDO_TEST_POSTGRES === "1" ? false : "PostgreSQL not available (run through npm test, which probes it)";
 
+export const redisUrl = process.env.VENDO_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+export const redisSkip: string | false = process.env.VENDO_TEST_REDIS === "1" ? false : "Redis not available (run through npm test, which probes it)";
+
 /** The store kinds to run a suite against, each with its skip reason (false = run). */
 export const storeKinds: Array<{ kind: StoreKind; skip: string | false }> = [
   { kind: "sqlite", skip: false },

@@ -100,8 +100,8 @@ export async function startWorld(kind: StoreKind, options: WorldOptions = {}): P
       await db.insertInto("integration_settings").values({ integration, markup_bps: options.markupBps, updated_at: now }).execute();
     }
   }
-  // Let the proxy pick the pool and markup up (it syncs every 500 ms).
-  await new Promise((r) => setTimeout(r, 700));
+  // The proxy picks the pool and markup up from the change feed.
+  await server.catchUp();
 
   return {
     sandbox,

@@ -103,5 +103,6 @@ export function reconciliationJson(r: import("../../ledger/reconciliation.js").C
     drift: formatUsd(r.drift),
     booked_unexplained: formatUsd(r.bookedUnexplained),
     calls_in_flight: r.inFlight,
+    in_flight_bound: formatUsd(r.inFlightBound),
   };
 }

@@ -15,21 +15,19 @@ import { persistedSecret } from "../dev/persistedSecret.js";
 import { DEMO_INTEGRATION, rebaselineDevSandbox, seedDemo, syncDevPool } from "../dev/seedDemo.js";
 import { writeDevUpstreams } from "../storeAccess.js";
 import { closeOnSignal } from "../shutdown.js";
-import { parsePort, startServerOrFail } from "./start.js";
+import { addSettingFlags, settingFlags, startServerOrFail } from "./start.js";
 
 /** Proxies answer on `<slug>-proxy.localhost:<port>` too, routed by Host as in production. */
 const DEV_PROXY_DOMAIN = "localhost";
 
 export function registerDev(program: Command, cli: CliContext): void {
-  program
-    .command("dev")
-    .description("Everything on one machine: server + sandbox upstream + a demo tenant, deployment and key.")
-    .option("--port <n>", "port of the server (default $PORT or 8080; 0 picks a free one)", parsePort)
+  const dev = program.command("dev").description("Everything on one machine: server + sandbox upstream + a demo tenant, deployment and key.");
+  addSettingFlags(dev, ["port", "dataDir"]);
+  dev
     .option("--sandbox-port <n>", `port of the sandbox upstream (default $VENDO_SANDBOX_PORT or ${DEFAULT_SANDBOX_PORT}; 0 picks a free one)`, (v: string) => envPort(v, "--sandbox-port") as number)
-    .option("--data-dir <dir>", "where the store, secret key and admin token live", ".vendo")
-    .action(async (opts: { port?: number; sandboxPort?: number; dataDir: string }) => {
+    .action(async (opts: { dataDir?: string; sandboxPort?: number } & Record<string, unknown>) => {
       const started = Date.now();
-      const dataDir = resolve(opts.dataDir);
+      const dataDir = resolve(opts.dataDir ?? cli.env.VENDO_DATA_DIR ?? ".vendo");
       const adminTokenFile = join(dataDir, "admin.token");
       const adminToken = cli.env.VENDO_ADMIN_TOKEN ?? persistedSecret(adminTokenFile, () => `vendo_admin_${randomBase62(32)}`);
       const progress = (what: string) => cli.out.line(cli.out.dim(`· ${what}`));
@@ -37,11 +35,10 @@ export function registerDev(program: Command, cli: CliContext): void {
       progress("starting the upstream…");
       const sandboxPort = opts.sandboxPort ?? envPort(cli.env.VENDO_SANDBOX_PORT, "VENDO_SANDBOX_PORT") ?? DEFAULT_SANDBOX_PORT;
       const upstream = await startDevUpstream(cli.env, dataDir, sandboxPort);
-      // `vendo audit` and `vendo reconcile` find the sandbox through the data folder.
-      writeDevUpstreams(dataDir, upstream.upstreams);
       progress("starting the server…");
       const server = await startServerOrFail({
-        port: opts.port ?? Number(cli.env.PORT ?? 8080),
+        flags: settingFlags(opts),
+        env: cli.env,
         dataDir,
         adminToken,
         upstreams: upstream.upstreams,
@@ -53,6 +50,9 @@ export function registerDev(program: Command, cli: CliContext): void {
         await upstream.close();
         throw err;
       });
+      // `vendo audit` and `vendo reconcile` find the sandbox through the data folder (written once
+      // this process owns the store: a second `vendo dev`, refused, must not repoint them).
+      writeDevUpstreams(dataDir, upstream.upstreams);
       closeOnSignal(
         async () => {
           await server.close();
@@ -67,7 +67,7 @@ export function registerDev(program: Command, cli: CliContext): void {
         // The sandbox keeps no record across restarts: its billing starts again from zero.
         .then(() => (upstream.auditUrl ? rebaselineDevSandbox(server.store) : undefined))
         // The banner means ready: the proxy holds the pool before anyone pastes the curl.
-        .then(() => server.syncProxy())
+        .then(() => server.catchUp())
         .then(() => seedDemo(client, upstream.integrations.map((i) => i.slug)))
         .catch(async (err: unknown) => {
           await server.close();

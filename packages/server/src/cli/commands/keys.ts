@@ -38,10 +38,11 @@ function keyRow(k: KeyView) {
     usage: k.usage,
     remaining: k.limit_remaining,
     rpm: k.rpm,
+    tpm: k.tpm,
     state: k.deleted_at ? "deleted" : k.disabled ? "disabled" : k.expires_at && Date.parse(k.expires_at) <= Date.now() ? "expired" : "active",
   };
 }
-const columns = ["id", "name", "prefix", "integration", "deployment", "limit", "usage", "remaining", "rpm", "state"];
+const columns = ["id", "name", "prefix", "integration", "deployment", "limit", "usage", "remaining", "rpm", "tpm", "state"];
 
 export function registerKeys(program: Command, cli: CliContext): void {
   const keys = program.command("keys").description("Vendo-issued proxy keys (vendo_sk_): limits, rpm, models, allowed origins, expiry.");
@@ -57,11 +58,13 @@ export function registerKeys(program: Command, cli: CliContext): void {
     .option("--limit <usd>", "spending limit per period, e.g. 5.00")
     .option("--limit-reset <period>", "daily, weekly, monthly or none", limitReset)
     .option("--rpm <n>", "requests per minute", positiveInt("--rpm"))
+    .option("--tpm <n>", "tokens per minute", positiveInt("--tpm"))
     .option("--models <ids>", "comma-separated allowed models", list)
     .option("--allowed-origins <origins>", 'comma-separated web origins a browser app may call from (CORS), e.g. https://app.example.com, or "*"', list)
+    .option("--fit-to-balance", "lower a call's max_tokens to what the key or balance can still afford instead of refusing it (402)")
     .option("--expires-at <iso>", "expiry date-time (ISO 8601)")
     .option("--json", "print JSON")
-    .action(async (opts: { name: string; integration: string; tenant?: string; deployment?: string; limit?: string; limitReset?: LimitResetOption; rpm?: number; models?: string[]; allowedOrigins?: string[]; expiresAt?: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { name: string; integration: string; tenant?: string; deployment?: string; limit?: string; limitReset?: LimitResetOption; rpm?: number; tpm?: number; models?: string[]; allowedOrigins?: string[]; fitToBalance?: boolean; expiresAt?: string; json?: boolean }, cmd: Command) => {
       const created = await cli.client(cmd).call(endpoints.createKey, {
         body: {
           name: opts.name,
@@ -71,8 +74,10 @@ export function registerKeys(program: Command, cli: CliContext): void {
           ...(opts.limit !== undefined && { limit: opts.limit }),
           ...(opts.limitReset !== undefined && { limit_reset: opts.limitReset }),
           ...(opts.rpm !== undefined && { rpm: opts.rpm }),
+          ...(opts.tpm !== undefined && { tpm: opts.tpm }),
           ...(opts.models !== undefined && { models: opts.models }),
           ...(opts.allowedOrigins !== undefined && { allowed_origins: opts.allowedOrigins }),
+          ...(opts.fitToBalance && { fit_to_balance: true }),
           ...(opts.expiresAt !== undefined && { expires_at: opts.expiresAt }),
         },
       });
@@ -113,19 +118,23 @@ export function registerKeys(program: Command, cli: CliContext): void {
     .option("--limit <usd|none>", "spending limit per period")
     .option("--limit-reset <period>", "daily, weekly, monthly or none", limitReset)
     .option("--rpm <n|none>", "requests per minute")
+    .option("--tpm <n|none>", "tokens per minute")
     .option("--models <ids|all>", "comma-separated allowed models")
     .option("--allowed-origins <origins|none>", "comma-separated web origins a browser app may call from (CORS)")
+    .option("--fit-to-balance <on|off>", "lower a call's max_tokens to what the key or balance can still afford instead of refusing it (402)")
     .option("--expires-at <iso|never>", "expiry")
     .option("--enable", "re-enable a disabled key")
     .option("--json", "print JSON")
-    .action(async (id: string, opts: { name?: string; limit?: string; limitReset?: LimitResetOption; rpm?: string; models?: string; allowedOrigins?: string; expiresAt?: string; enable?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (id: string, opts: { name?: string; limit?: string; limitReset?: LimitResetOption; rpm?: string; tpm?: string; models?: string; allowedOrigins?: string; fitToBalance?: string; expiresAt?: string; enable?: boolean; json?: boolean }, cmd: Command) => {
       const body = {
         ...(opts.name !== undefined && { name: opts.name }),
         ...(opts.limit !== undefined && { limit: orNull(opts.limit, "none", (v) => v) }),
         ...(opts.limitReset !== undefined && { limit_reset: opts.limitReset }),
         ...(opts.rpm !== undefined && { rpm: orNull(opts.rpm, "none", positiveInt("--rpm")) }),
+        ...(opts.tpm !== undefined && { tpm: orNull(opts.tpm, "none", positiveInt("--tpm")) }),
         ...(opts.models !== undefined && { models: orNull(opts.models, "all", list) }),
         ...(opts.allowedOrigins !== undefined && { allowed_origins: orNull(opts.allowedOrigins, "none", list) }),
+        ...(opts.fitToBalance !== undefined && { fit_to_balance: onOff(opts.fitToBalance, "--fit-to-balance") }),
         ...(opts.expiresAt !== undefined && { expires_at: orNull(opts.expiresAt, "never", (v) => v) }),
         ...(opts.enable && { disabled: false }),
       };
@@ -147,4 +156,9 @@ export function registerKeys(program: Command, cli: CliContext): void {
         else cli.out.line(`${k.id} is ${keyRow(k).state}.`);
       });
   }
+}
+
+function onOff(value: string, flag: string): boolean {
+  if (value === "on" || value === "off") return value === "on";
+  throw new CliError(`${flag} expects on or off, got "${value}".`);
 }

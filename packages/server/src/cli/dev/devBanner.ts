@@ -35,6 +35,7 @@ export function printDevBanner(out: Output, facts: BannerFacts): void {
 
   out.line(out.bold(`Vendo dev is up in ${facts.startupMs} ms`));
   out.fields([
+    ["dashboard", `${demo.dashboardUrl}   (signs the demo tenant in; works once, for 30 minutes)`],
     ["control API", facts.apiUrl],
     ["proxy URL", baseUrl],
     ["proxy by Host", `${facts.hostProxyUrl}   (browsers and curl resolve *.localhost)`],

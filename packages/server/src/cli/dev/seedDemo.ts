@@ -2,6 +2,7 @@
 // integration's pool keys, a tenant "demo" with $10 of credit, a deployment "demo-app" connected
 // to every integration that has a pool.
 import { endpoints } from "../../control/contract/index.js";
+import { dashboardEndpoints } from "../../dashboard/contract.js";
 import type { Store } from "../../store/db.js";
 import type { ControlClient } from "../client.js";
 import type { DevIntegration } from "./devUpstream.js";
@@ -20,6 +21,8 @@ export interface DemoSetup {
   env: Record<string, string>;
   /** The integrations the deployment is connected to. */
   integrations: string[];
+  /** A one-time sign-in link to the demo tenant's dashboard. */
+  dashboardUrl: string;
 }
 
 /** Registers one integration's dev pool keys (matched by label and last 4) and retires dev keys no longer given. */
@@ -60,10 +63,12 @@ export async function seedDemo(client: ControlClient, integrations: readonly str
     }
   }
   const env = await client.call(endpoints.getDeploymentEnv, { params: { id: deployment.id }, query: { reveal: "true" } });
+  const link = await client.call(dashboardEndpoints.createDashboardLink, { params: { id: tenantId } });
   return {
     tenantId,
     deploymentId: deployment.id,
     balance: credit.balance.balance,
+    dashboardUrl: link.url,
     env: Object.fromEntries(env.data.filter((v) => integrations.includes(v.integration)).map((v) => [v.name, v.value])),
     integrations: [...integrations],
   };

@@ -11,6 +11,11 @@ const rpm = z
   .int({ error: "must be a whole number" })
   .min(1, { error: "must be at least 1" })
   .max(1_000_000);
+const tpm = z
+  .number({ error: "must be a whole number of tokens per minute" })
+  .int({ error: "must be a whole number" })
+  .min(1, { error: "must be at least 1" })
+  .max(1_000_000_000);
 const models = z
   .array(z.string({ error: "must be model ids (strings)" }).min(1), { error: "must be an array of model ids" })
   .min(1, { error: "must list at least one model (omit it, or null, to allow all)" })
@@ -47,7 +52,8 @@ export const keyView = z.object({
   key_hash: z.string().describe("SHA-256 of the key, hex. The plaintext is never stored."),
   limit: usd.nullable().describe("Spending limit per reset period; null: none."),
   limit_reset: limitReset,
-  rpm: z.number().int().nullable(),
+  rpm: z.number().int().nullable().describe("Requests per minute; shared by every instance when Redis is configured."),
+  tpm: z.number().int().nullable().describe("Tokens (prompt + completion) per minute; a call is admitted while the minute's budget is not spent."),
   models: z.array(z.string()).nullable().describe("Allowed models; null: all."),
   allowed_origins: z.array(z.string()).nullable().describe('Web origins a browser app may call the proxy from with this key (CORS); ["*"]: any; null: none.'),
   expires_at: timestamp.nullable(),
@@ -76,6 +82,7 @@ export const createKeyBody = z
     limit: usdAmount.optional(),
     limit_reset: limitReset.default("none"),
     rpm: rpm.optional(),
+    tpm: tpm.optional(),
     models: models.optional(),
     allowed_origins: allowedOrigins.optional(),
     expires_at: isoTime.optional(),
@@ -89,6 +96,7 @@ export const updateKeyBody = z
     limit: usdAmount.nullable().optional(),
     limit_reset: limitReset.optional(),
     rpm: rpm.nullable().optional(),
+    tpm: tpm.nullable().optional(),
     models: models.nullable().optional(),
     allowed_origins: allowedOrigins.nullable().optional(),
     expires_at: isoTime.nullable().optional(),
@@ -136,7 +144,7 @@ export const keyEndpoints = defineEndpointList({
     method: "PATCH",
     path: "/api/v1/keys/:id",
     access: "tenant",
-    summary: "Change a key's name, limit, reset, rpm, models, allowed origins, expiry or disabled flag; null clears a field. Takes effect in the proxy within a second.",
+    summary: "Change a key's name, limit, reset, rpm, tpm, models, allowed origins, expiry or disabled flag; null clears a field. Takes effect in the proxy within a second.",
     params: idParams,
     body: updateKeyBody,
     response: keyView,

@@ -6,7 +6,10 @@ import * as initial from "./001_initial.js";
 import * as deploymentTokens from "./002_deployment_tokens.js";
 import * as twoPhaseDoubleEntry from "./003_two_phase_double_entry.js";
 import * as indexDiet from "./004_index_diet.js";
+import * as changeFeed from "./005_change_feed.js";
 import * as keyAllowedOrigins from "./006_key_allowed_origins.js";
+import * as watchKeyPolicy from "./008_watch_key_policy.js";
+import * as dashboard from "./009_dashboard.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -15,7 +18,10 @@ const migrations: Record<string, DialectMigration> = {
   "002_deployment_tokens": deploymentTokens,
   "003_two_phase_double_entry": twoPhaseDoubleEntry,
   "004_index_diet": indexDiet,
+  "005_change_feed": changeFeed,
   "006_key_allowed_origins": keyAllowedOrigins,
+  "008_watch_key_policy": watchKeyPolicy,
+  "009_dashboard": dashboard,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -1,5 +1,5 @@
-// Ends a deployment's connection to an integration and disables (and retires) its key, touching
-// updated_at so the proxy refuses it within a second.
+// Ends a deployment's connection to an integration and disables (and retires) its key; the change
+// feed carries it to every proxy instance, which refuses the key from then on.
 import { endpoints } from "../../contract/index.js";
 import { defineRoute } from "../../defineRoute.js";
 import { controlError } from "../../errors.js";

@@ -1,5 +1,5 @@
-// Deleting a deployment ends its connections and deletes their keys (touching updated_at so the
-// proxy drops them within a second); its token is refused from then on (auth checks deleted_at).
+// Deleting a deployment ends its connections and deletes their keys (the change feed carries it
+// to every proxy instance); its token is refused from then on (auth checks deleted_at).
 import { endpoints } from "../../contract/index.js";
 import { defineRoute } from "../../defineRoute.js";
 import { isoTime } from "../../time.js";

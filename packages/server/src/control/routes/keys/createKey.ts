@@ -32,6 +32,7 @@ export const createKey = defineRoute(endpoints.createKey, async ({ body, caller 
     limitAmount: body.limit ?? null,
     limitReset: body.limit_reset,
     rpm: body.rpm ?? null,
+    tpm: body.tpm ?? null,
     models: body.models ?? null,
     allowedOrigins: body.allowed_origins ?? null,
     expiresAt: body.expires_at ?? null,

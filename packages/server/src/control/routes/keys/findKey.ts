@@ -21,7 +21,7 @@ export async function findLiveKey(ctx: ServerContext, caller: Caller, id: string
   return row;
 }
 
-/** Applies a change to a key and bumps updated_at (the proxy's cache polls it), returning the new row. */
+/** Applies a change to a key and bumps updated_at (shown to users; the proxy follows the change feed), returning the new row. */
 export async function changeKey(ctx: ServerContext, row: ApiKeysTable, set: Partial<ApiKeysTable>): Promise<ApiKeysTable> {
   const updated_at = nextUpdatedAt(row.updated_at);
   await ctx.store.db.updateTable("api_keys").set({ ...set, updated_at }).where("id", "=", row.id).execute();

@@ -13,6 +13,7 @@ export interface NewApiKey {
   limitAmount?: bigint | null;
   limitReset?: LimitReset;
   rpm?: number | null;
+  tpm?: number | null;
   models?: readonly string[] | null;
   /** Web origins a browser app may use the key from (CORS); null: none. */
   allowedOrigins?: readonly string[] | null;
@@ -34,6 +35,7 @@ export async function insertApiKey(db: Kysely<Database> | Transaction<Database>,
     limit_amount: key.limitAmount ?? null,
     limit_reset: key.limitReset ?? "none",
     rpm: key.rpm === null || key.rpm === undefined ? null : BigInt(key.rpm),
+    tpm: key.tpm === null || key.tpm === undefined ? null : BigInt(key.tpm),
     models: key.models ? JSON.stringify(key.models) : null,
     allowed_origins: key.allowedOrigins ? JSON.stringify(key.allowedOrigins) : null,
     expires_at: key.expiresAt === null || key.expiresAt === undefined ? null : BigInt(key.expiresAt),

@@ -36,6 +36,7 @@ function viewOf(row: ApiKeysTable, counters: KeyCountersTable, now: number): Key
     limit: row.limit_amount === null ? null : formatUsd(row.limit_amount),
     limit_reset: row.limit_reset,
     rpm: row.rpm === null ? null : Number(row.rpm),
+    tpm: row.tpm === null ? null : Number(row.tpm),
     models: row.models === null ? null : (JSON.parse(row.models) as string[]),
     allowed_origins: row.allowed_origins === null ? null : (JSON.parse(row.allowed_origins) as string[]),
     expires_at: isoTimeOrNull(row.expires_at),

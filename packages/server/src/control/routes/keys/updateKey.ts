@@ -12,6 +12,7 @@ export const updateKey = defineRoute(endpoints.updateKey, async ({ params, body,
   if (body.limit !== undefined) set.limit_amount = body.limit;
   if (body.limit_reset !== undefined) set.limit_reset = body.limit_reset;
   if (body.rpm !== undefined) set.rpm = body.rpm === null ? null : BigInt(body.rpm);
+  if (body.tpm !== undefined) set.tpm = body.tpm === null ? null : BigInt(body.tpm);
   if (body.models !== undefined) set.models = body.models === null ? null : JSON.stringify(body.models);
   if (body.allowed_origins !== undefined) set.allowed_origins = body.allowed_origins === null ? null : JSON.stringify(body.allowed_origins);
   if (body.expires_at !== undefined) {
