@@ -109,7 +109,17 @@ class BaseUrlTest(ErrorAssertions):
         self.assertVendoError("CONTROL_API_UNCONFIGURED", lambda: Vendo(env={"VENDO_MODE": "vendo"}).base_url("openrouter"), "OPENROUTER_BASE_URL")
 
     def test_unknown_slug(self):
-        self.assertVendoError("UNKNOWN_INTEGRATION", lambda: Vendo(env={}).base_url("openai"), "openrouter")
+        self.assertVendoError("UNKNOWN_INTEGRATION", lambda: Vendo(env={}).base_url("not-an-integration"), "openrouter")
+
+    def test_every_integration_of_the_catalog(self):
+        # The table is generated from the catalog: each slug resolves its own env vars in both modes.
+        from vendo._integrations import INTEGRATIONS
+
+        self.assertEqual(sorted(INTEGRATIONS), ["anthropic", "openai", "openrouter", "tavily"])
+        for slug, facts in INTEGRATIONS.items():
+            self.assertEqual(Vendo(env={facts["token_env"]: "own-" + slug}).token(slug), "own-" + slug)
+            self.assertEqual(Vendo(env=dict(VENDO_MODE, **{facts["token_env"]: "vendo_sk_" + slug})).token(slug), "vendo_sk_" + slug)
+            self.assertEqual(Vendo(env={}).base_url(slug), facts["provider_base_url"])
 
 
 class FakeControlApi:

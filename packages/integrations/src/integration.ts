@@ -1,6 +1,6 @@
 // Questions asked of one validated integration. The catalog checks (load.ts) guarantee the
 // invariants these rely on: exactly one default profile, exactly one env var per SDK-read source.
-import type { EnvVar, Integration, Profile } from "./schema.js";
+import type { AdapterKind, EnvVar, Integration, Profile } from "./schema.js";
 
 export function defaultProfile(integration: Integration): Profile {
   return integration.profiles.find((p) => p.default) as Profile;
@@ -28,4 +28,9 @@ export function proxyHost(integration: Integration, domain: string): string {
 /** The provider's own API base URL, used in OSS mode: https://openrouter.ai/api/v1. */
 export function providerBaseUrl(integration: Integration): string {
   return integration.upstream.baseUrl.replace(/\/+$/, "") + integration.proxy.basePath;
+}
+
+/** The adapter that serves an integration: its own, or the generic per-call one. */
+export function adapterKind(integration: Integration): AdapterKind {
+  return integration.adapter ?? "per_call";
 }

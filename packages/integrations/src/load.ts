@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CatalogError } from "./errors.js";
-import { IntegrationSchema, type Integration } from "./schema.js";
+import { IntegrationSchema, type Integration, type ModelPriceEntry } from "./schema.js";
 
 export const catalogDir = fileURLToPath(new URL("../catalog/", import.meta.url));
 
@@ -60,6 +60,36 @@ function semanticProblems(integration: Integration): string[] {
   integration.proxy.paths.forEach((p, i) => {
     if (!p.path.startsWith(integration.proxy.basePath)) {
       problems.push(`proxy.paths.${i}.path: must start with basePath ${integration.proxy.basePath}`);
+    }
+  });
+  // The upstream credential is the proxy's to send: a client's value for that header never passes.
+  if (integration.upstream.passHeaders.includes(integration.upstream.auth.header)) {
+    problems.push(`upstream.passHeaders: must not include the credential's header ${integration.upstream.auth.header}`);
+  }
+  if (integration.metering.kind === "per_token" && integration.adapter === undefined) {
+    problems.push("adapter: required with per_token metering (it reads the upstream's usage)");
+  }
+  if (integration.metering.kind === "per_token" && integration.metering.prices !== "upstream") {
+    problems.push(...priceTableProblems(integration.metering.prices.models));
+  }
+  return problems;
+}
+
+/** A price table's rows: ids unique (aliases included), limits that fit the model's kind. */
+function priceTableProblems(models: ReadonlyArray<ModelPriceEntry>): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  models.forEach((m, i) => {
+    for (const id of [m.id, ...m.aliases]) {
+      if (seen.has(id)) problems.push(`metering.prices.models.${i}: model id "${id}" appears twice`);
+      seen.add(id);
+    }
+    if (m.kind === "embedding" && m.maxOutputTokens !== 0) problems.push(`metering.prices.models.${i}.maxOutputTokens: must be 0 for an embedding model`);
+    if (m.kind === "chat" && (m.maxOutputTokens < 1 || m.maxOutputTokens > m.contextLength)) {
+      problems.push(`metering.prices.models.${i}.maxOutputTokens: must be 1..contextLength for a chat model`);
+    }
+    if (m.cacheWriteLong !== undefined && m.cacheWrite === undefined) {
+      problems.push(`metering.prices.models.${i}.cacheWriteLong: needs cacheWrite (the shorter lifetime's price)`);
     }
   });
   return problems;

@@ -53,7 +53,8 @@ it("forwards and meters the OpenRouter API paths of DESIGN §3", () => {
     "POST /v1/embeddings metered",
     "GET /v1/models free",
   ]);
-  assert.deepEqual(openrouter.metering, { kind: "per_token", usage: "openai_body" });
+  assert.deepEqual(openrouter.metering, { kind: "per_token", prices: "upstream" });
+  assert.equal(openrouter.adapter, "openrouter");
   assert.deepEqual(openrouter.upstream.auth, { header: "authorization", scheme: "Bearer" });
 });
 

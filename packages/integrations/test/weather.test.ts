@@ -9,7 +9,8 @@ const weather = loadIntegrationFile(fileURLToPath(weatherFixture));
 
 it("loads the per-call weather fixture with its defaults applied", () => {
   assert.equal(weather.slug, "weatherly");
-  assert.deepEqual(weather.metering, { kind: "per_call", priceUsd: "0.002" });
+  assert.deepEqual(weather.metering, { kind: "per_call", priceUsd: "0.002", unit: "call" });
+  assert.equal(weather.adapter, undefined, "no adapter of its own: the generic per-call one");
   assert.deepEqual(weather.upstream.passHeaders, []);
   assert.equal(tokenEnvVar(weather).name, "WEATHERLY_KEY");
   assert.equal(proxyHost(weather, "vendo.run"), "weatherly-proxy.vendo.run");

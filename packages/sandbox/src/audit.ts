@@ -25,6 +25,8 @@ export interface SandboxCall {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly cachedTokens: number;
+  /** Per-call upstreams: the units billed (Tavily's credits); null for token-priced calls. */
+  readonly units: number | null;
   /** What the key was billed: the exact cost rounded once, half up, to the nano-USD. */
   readonly costNanos: bigint;
   /** The exact cost the sandbox reported (`usage.cost`, `total_cost`), as a decimal string. */

@@ -64,6 +64,7 @@ export class Call {
       promptTokens: m?.promptTokens ?? 0,
       completionTokens: m?.completionTokens ?? 0,
       cachedTokens: m?.cachedTokens ?? 0,
+      units: m?.units ?? null,
       costNanos,
       costExact: m?.costExact ?? "0",
       costUsd: Number(m?.costExact ?? 0),

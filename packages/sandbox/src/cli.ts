@@ -6,7 +6,8 @@ import { startSandbox, type Sandbox, type SandboxOptions } from "./server.ts";
 
 export const SANDBOX_USAGE = `Usage: vendo sandbox [--port N] [--host H] [--keys k1,k2] [--limit USD] [--rpm N]
 
-Starts the OpenRouter-compatible sandbox upstream (base URL <url>/api/v1).
+Starts the sandbox upstream: OpenRouter (base URL <url>/api/v1), OpenAI (<url>/openai/v1),
+Anthropic (<url>/anthropic) and Tavily (<url>/tavily), one audit log for all.
   --port N      port to listen on (default 0: any free port)
   --host H      interface to bind (default 127.0.0.1)
   --keys LIST   comma-separated upstream keys to accept (default ${DEFAULT_SANDBOX_KEY})
@@ -83,6 +84,7 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo = stdio):
   const keys = (opts.keys ?? [DEFAULT_SANDBOX_KEY]).map((k) => (typeof k === "string" ? k : k.key));
   io.out(`Vendo sandbox listening on ${sandbox.url}`);
   io.out(`  base URL: ${sandbox.baseUrl}`);
+  for (const [slug, url] of Object.entries(sandbox.upstreamUrls)) if (slug !== "openrouter") io.out(`  ${`${slug}:`.padEnd(10)}${url}`);
   io.out(`  keys:     ${keys.join(", ")}`);
   io.out(`  audit:    ${sandbox.url}/__sandbox/calls`);
   const stop = () => {

@@ -12,6 +12,8 @@
 //   hang[=N]         after N content chunks (default 0): stop sending, keep the connection open
 //   tokens=N         exact completion length (still capped by max_tokens and the model)
 //   cached=N         N of the prompt tokens are cache reads (priced at input_cache_read)
+//   cache-write=N    N of the prompt tokens are written to the cache (priced at input_cache_write)
+//   cache-write-long=N  N of them for the cache's longer lifetime (input_cache_write_long: Anthropic's 1 h)
 // Everything is deterministic: the same request with the same faults behaves the same way.
 
 export type InterruptKind = "stream-error" | "reset" | "hang";
@@ -24,6 +26,8 @@ export interface SandboxFault {
   interrupt?: { kind: InterruptKind; after: number };
   completionTokens?: number;
   cachedTokens?: number;
+  cacheWriteTokens?: number;
+  cacheWriteLongTokens?: number;
   /** Key faults only: apply to the next `times` requests of the key, then clear. */
   times?: number;
 }
@@ -60,6 +64,8 @@ function applyDirective(fault: SandboxFault, directive: string): void {
       case "hang": fault.interrupt = { kind: name, after: count(name, raw, 0, MAX_COUNT) }; break;
       case "tokens": fault.completionTokens = count(name, raw, undefined, MAX_COUNT); break;
       case "cached": fault.cachedTokens = count(name, raw, undefined, MAX_COUNT); break;
+      case "cache-write": fault.cacheWriteTokens = count(name, raw, undefined, MAX_COUNT); break;
+      case "cache-write-long": fault.cacheWriteLongTokens = count(name, raw, undefined, MAX_COUNT); break;
       case "times": fault.times = count(name, raw, undefined, MAX_COUNT); break;
       default: throw new FaultSyntaxError(`unknown sandbox fault directive "${directive}"`);
     }
@@ -101,6 +107,8 @@ export function mergeFaults(...faults: Array<SandboxFault | undefined>): Sandbox
     if (f.interrupt !== undefined) merged.interrupt = f.interrupt;
     if (f.completionTokens !== undefined) merged.completionTokens = f.completionTokens;
     if (f.cachedTokens !== undefined) merged.cachedTokens = f.cachedTokens;
+    if (f.cacheWriteTokens !== undefined) merged.cacheWriteTokens = f.cacheWriteTokens;
+    if (f.cacheWriteLongTokens !== undefined) merged.cacheWriteLongTokens = f.cacheWriteLongTokens;
   }
   return merged;
 }
@@ -119,6 +127,8 @@ export function describeFault(fault: SandboxFault): string {
   if (fault.interrupt) parts.push(`${fault.interrupt.kind}=${fault.interrupt.after}`);
   if (fault.completionTokens !== undefined) parts.push(`tokens=${fault.completionTokens}`);
   if (fault.cachedTokens !== undefined) parts.push(`cached=${fault.cachedTokens}`);
+  if (fault.cacheWriteTokens !== undefined) parts.push(`cache-write=${fault.cacheWriteTokens}`);
+  if (fault.cacheWriteLongTokens !== undefined) parts.push(`cache-write-long=${fault.cacheWriteLongTokens}`);
   if (fault.times !== undefined) parts.push(`times=${fault.times}`);
   return parts.join(",");
 }

@@ -23,4 +23,8 @@ export { auditJson, type SandboxCall, type SandboxTotals, type SandboxTotalsRepo
 export { meter, type Metered } from "./usage.ts";
 export { embeddingVector } from "./routes/embeddings.ts";
 export { chatRequestSchema, completionRequestSchema, embeddingRequestSchema, requestProblem } from "./requestSchemas.ts";
-export { PROCESSING_COMMENT, DONE_LINE } from "./stream.ts";
+export { PROCESSING_COMMENT, DONE_LINE } from "./shapes.ts";
+export { openaiModels, findOpenaiModel } from "./upstreams/openai/models.ts";
+export { toolArguments } from "./toolArguments.ts";
+export { anthropicModels, findAnthropicModel } from "./upstreams/anthropic/models.ts";
+export { TAVILY_CREDIT_USD } from "./upstreams/tavily/search.ts";

@@ -33,6 +33,8 @@ export class KeyState {
   readonly rpm: number | null;
   fault: SandboxFault | undefined;
   usageNanos = 0n;
+  /** Units billed by per-call upstreams (Tavily's credits), for their own usage route. */
+  usageUnits = 0;
   dailyNanos = 0n;
   weeklyNanos = 0n;
   monthlyNanos = 0n;
@@ -101,6 +103,7 @@ export class KeyState {
 
   resetUsage(): void {
     this.usageNanos = this.dailyNanos = this.weeklyNanos = this.monthlyNanos = 0n;
+    this.usageUnits = 0;
     this.window?.fill(-Infinity);
     this.windowPos = 0;
   }

@@ -22,14 +22,15 @@ export interface SandboxModel {
   /** Native finish reasons of the provider, reported as `native_finish_reason`. */
   readonly nativeStop: string;
   readonly nativeLength: string;
+  readonly nativeToolCall: string;
   /** Embedding models only: default vector length. */
   readonly dimensions?: number;
 }
 
-const openai = { provider: "OpenAI", nativeStop: "stop", nativeLength: "length" } as const;
-const anthropic = { provider: "Anthropic", nativeStop: "end_turn", nativeLength: "max_tokens" } as const;
-const google = { provider: "Google", nativeStop: "STOP", nativeLength: "MAX_TOKENS" } as const;
-const generic = (provider: string) => ({ provider, nativeStop: "stop", nativeLength: "length" }) as const;
+const openai = { provider: "OpenAI", nativeStop: "stop", nativeLength: "length", nativeToolCall: "tool_calls" } as const;
+const anthropic = { provider: "Anthropic", nativeStop: "end_turn", nativeLength: "max_tokens", nativeToolCall: "tool_use" } as const;
+const google = { provider: "Google", nativeStop: "STOP", nativeLength: "MAX_TOKENS", nativeToolCall: "STOP" } as const;
+const generic = (provider: string) => ({ provider, nativeStop: "stop", nativeLength: "length", nativeToolCall: "tool_calls" }) as const;
 
 export const sandboxModels: readonly SandboxModel[] = [
   { id: "openai/gpt-4o-mini", name: "OpenAI: GPT-4o-mini", kind: "chat", ...openai, contextLength: 128_000, maxCompletionTokens: 16_384,

@@ -76,19 +76,25 @@ export function formatNanos(nanos: bigint): string {
   return `${negative ? "-" : ""}${whole}${frac ? `.${frac}` : ""}`;
 }
 
-/** Per-unit prices in USD as decimal strings, OpenRouter's `pricing` object. */
+/** Per-unit prices in USD as decimal strings, OpenRouter's `pricing` object keys. */
 export interface Pricing {
   readonly prompt: string;
   readonly completion: string;
   readonly request?: string;
   readonly input_cache_read?: string;
+  /** Prompt tokens written to the cache (its default lifetime). */
+  readonly input_cache_write?: string;
+  /** Prompt tokens written to the cache for its longer lifetime (Anthropic's 1 h). */
+  readonly input_cache_write_long?: string;
 }
 
-/** What a call consumed. `cachedTokens` is the part of `promptTokens` read from cache. */
+/** What a call consumed. `cachedTokens` (read) and the cache writes are parts of `promptTokens`. */
 export interface PricedUsage {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly cachedTokens?: number;
+  readonly cacheWriteTokens?: number;
+  readonly cacheWriteLongTokens?: number;
   /** Number of requests the per-request price applies to; default 1. */
   readonly requests?: number;
 }
@@ -112,7 +118,8 @@ function checkCount(name: string, count: number): bigint {
 
 /**
  * The exact price of a call in nano-USD:
- *   (prompt − cached) × prompt + cached × (input_cache_read ?? prompt)
+ *   (prompt − cached − written − writtenLong) × prompt + cached × (input_cache_read ?? prompt)
+ *   + written × (input_cache_write ?? prompt) + writtenLong × (input_cache_write_long ?? write ?? prompt)
  *   + completion × completion + requests × (request ?? 0),
  * summed exactly and rounded once, half-up, to the nano-USD. Throws on a negative price.
  */
@@ -141,12 +148,17 @@ function formatDecimal(coef: bigint, exp: number): string {
 function exactPrice(pricing: Pricing, usage: PricedUsage): Decimal {
   const prompt = checkCount("promptTokens", usage.promptTokens);
   const cached = checkCount("cachedTokens", usage.cachedTokens ?? 0);
-  if (cached > prompt) throw new RangeError("cachedTokens cannot exceed promptTokens");
+  const written = checkCount("cacheWriteTokens", usage.cacheWriteTokens ?? 0);
+  const writtenLong = checkCount("cacheWriteLongTokens", usage.cacheWriteLongTokens ?? 0);
+  if (cached + written + writtenLong > prompt) throw new RangeError("cached and cache-written tokens cannot exceed promptTokens");
   const terms: Array<[bigint, Decimal]> = [
-    [prompt - cached, cachedDecimal(pricing.prompt)],
+    [prompt - cached - written - writtenLong, cachedDecimal(pricing.prompt)],
     [checkCount("completionTokens", usage.completionTokens), cachedDecimal(pricing.completion)],
   ];
   if (cached > 0n) terms.push([cached, cachedDecimal(pricing.input_cache_read ?? pricing.prompt)]);
+  const write = pricing.input_cache_write ?? pricing.prompt;
+  if (written > 0n) terms.push([written, cachedDecimal(write)]);
+  if (writtenLong > 0n) terms.push([writtenLong, cachedDecimal(pricing.input_cache_write_long ?? write)]);
   if (pricing.request !== undefined) terms.push([checkCount("requests", usage.requests ?? 1), cachedDecimal(pricing.request)]);
 
   let minExp = -9;

@@ -14,6 +14,10 @@ import { handleAdmin } from "./routes/admin.ts";
 import { chatEndpoint } from "./routes/chat.ts";
 import { completionsEndpoint } from "./routes/completions.ts";
 import { embeddingsEndpoint } from "./routes/embeddings.ts";
+import { ANTHROPIC_PREFIX, anthropicRoutes } from "./upstreams/anthropic/routes.ts";
+import { OPENAI_PREFIX, openaiRoutes } from "./upstreams/openai/routes.ts";
+import { TAVILY_PREFIX, tavilyRoutes } from "./upstreams/tavily/search.ts";
+import { openrouterDialect } from "./upstreams/openrouter.ts";
 
 export interface SandboxOptions {
   /** Default 0 (any free port). */
@@ -31,6 +35,9 @@ export interface Sandbox {
   readonly url: string;
   /** url + "/api/v1": what OpenRouter clients take as their base URL. */
   readonly baseUrl: string;
+  /** Each imitated upstream's base URL as its catalog entry names it (OpenRouter's <url>/api,
+   *  OpenAI's <url>/openai, …): what a Vendo server's `upstreams` option takes. */
+  readonly upstreamUrls: Readonly<{ openrouter: string; openai: string; anthropic: string; tavily: string }>;
   readonly port: number;
   /** Every call the generation routes received, oldest first (a copy). */
   calls(filter?: CallFilter): SandboxCall[];
@@ -56,14 +63,20 @@ const endpoints: Readonly<Record<string, Endpoint>> = {
   [embeddingsEndpoint.path]: embeddingsEndpoint,
 };
 
-function route(ctx: SandboxContext, reset: () => void, req: IncomingMessage, res: ServerResponse): Promise<void> | void {
+type UpstreamRoutes = (path: string, req: IncomingMessage, res: ServerResponse) => Promise<void> | void | null;
+
+function route(ctx: SandboxContext, upstreams: readonly UpstreamRoutes[], reset: () => void, req: IncomingMessage, res: ServerResponse): Promise<void> | void {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const path = q < 0 ? url : url.slice(0, q);
   const query = q < 0 ? "" : url.slice(q + 1);
+  for (const upstream of upstreams) {
+    const handled = upstream(path, req, res);
+    if (handled !== null) return handled;
+  }
   const endpoint = endpoints[path];
   if (endpoint) {
-    if (req.method === "POST") return handleGeneration(ctx, endpoint, req, res);
+    if (req.method === "POST") return handleGeneration(ctx, openrouterDialect, endpoint, req, res);
     return sendError(res, 405, "Method Not Allowed", { allow: "POST" });
   }
   if (path === "/api/v1/models" && req.method === "GET") return sendJson(res, 200, modelsResponseBody);
@@ -81,8 +94,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     keys.resetUsage();
   };
 
+  const upstreams: UpstreamRoutes[] = [openaiRoutes(ctx), anthropicRoutes(ctx), tavilyRoutes(ctx)];
   const server = createServer({ keepAlive: true, noDelay: true, keepAliveTimeout: 60_000, headersTimeout: 61_000 }, (req, res) => {
-    const pending = route(ctx, reset, req, res);
+    const pending = route(ctx, upstreams, reset, req, res);
     if (pending) {
       pending.catch((err: unknown) => {
         console.error("vendo sandbox: internal error", err);
@@ -105,6 +119,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   return {
     url,
     baseUrl: `${url}/api/v1`,
+    upstreamUrls: { openrouter: `${url}/api`, openai: `${url}${OPENAI_PREFIX}`, anthropic: `${url}${ANTHROPIC_PREFIX}`, tavily: `${url}${TAVILY_PREFIX}` },
     port: address.port,
     calls: (filter) => audit.calls(filter),
     totals: () => audit.totals(),

@@ -1,5 +1,6 @@
-// Response bodies and SSE chunks in OpenRouter's shapes, for chat and legacy text completions.
-// Built from string templates: the streaming loop does one small concatenation per chunk.
+// Response bodies and SSE chunks in OpenRouter's shapes, for chat and legacy text completions
+// (the other upstreams' shapes are in upstreams/<name>/). Built from string templates: the
+// streaming loop does one small concatenation per chunk.
 
 import type { SandboxModel } from "./models.ts";
 import { completionUsageJson, type Metered } from "./usage.ts";
@@ -8,6 +9,8 @@ export interface GenerationMeta {
   readonly id: string;
   readonly created: number;
   readonly model: SandboxModel;
+  /** The tool the answer calls (its contents are the call's arguments), or null for text. */
+  readonly toolName: string | null;
 }
 
 export interface InStreamError {
@@ -16,19 +19,26 @@ export interface InStreamError {
 }
 
 export interface FinishInfo {
-  readonly reason: "stop" | "length" | "error";
+  readonly reason: "stop" | "length" | "error" | "tool_calls";
   readonly native: string;
 }
 
-/** SSE chunks of one generation. Each string includes `data: ` and the blank line. */
+/** SSE events of one generation. Each string is whole events (`data: …` and the blank line). */
 export interface StreamShape {
+  /** What goes before any choice's events ("" for nothing); `metered` is what the call bills. */
+  open(metered: Metered): string;
   /** Chunk sent for choice `index` before its first content chunk (chat's role chunk), or null. */
   first(index: number): string | null;
   piece(text: string, index: number): string;
   finish(finish: FinishInfo, index: number): string;
-  usage(metered: Metered): string;
+  /** The usage and the end of the stream, after every choice finished. */
+  close(metered: Metered, finish: FinishInfo): string;
   error(error: InStreamError): string;
 }
+
+/** OpenRouter's stream opens with a comment while the model warms up. */
+export const PROCESSING_COMMENT = ": OPENROUTER PROCESSING\n\n";
+export const DONE_LINE = "data: [DONE]\n\n";
 
 /**
  * How one endpoint renders a generation of `contents.length` choices (`n`); `stream` is absent
@@ -56,10 +66,11 @@ function chatStream(meta: GenerationMeta, choices: number): StreamShape {
   const heads = perChoice(choices, (i) => `data: ${head(meta, "chat.completion.chunk")},"choices":[{"index":${i},"delta":{"role":"assistant","content":`);
   const open = `},"finish_reason":null,"native_finish_reason":null,"logprobs":null}]}\n\n`;
   return {
+    open: () => PROCESSING_COMMENT,
     first: (i) => `${heads[i]}""${open}`,
     piece: (text, i) => heads[i] + JSON.stringify(text) + open,
     finish: (f, i) => `${heads[i]}""},"finish_reason":"${f.reason}","native_finish_reason":${JSON.stringify(f.native)},"logprobs":null}]}\n\n`,
-    usage: (m) => `data: ${head(meta, "chat.completion.chunk")},"choices":[],"usage":${completionUsageJson(m)}}\n\n`,
+    close: (m) => `data: ${head(meta, "chat.completion.chunk")},"choices":[],"usage":${completionUsageJson(m)}}\n\n${DONE_LINE}`,
     error: (e) =>
       `data: ${head(meta, "chat.completion.chunk")}${errorField(e)},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":"error","native_finish_reason":"error","logprobs":null}]}\n\n`,
   };
@@ -81,10 +92,11 @@ function textStream(meta: GenerationMeta, choices: number): StreamShape {
   const heads = perChoice(choices, (i) => `data: ${head(meta, "text_completion")},"choices":[{"index":${i},"text":`);
   const open = `,"finish_reason":null,"native_finish_reason":null,"logprobs":null}]}\n\n`;
   return {
+    open: () => PROCESSING_COMMENT,
     first: () => null,
     piece: (text, i) => heads[i] + JSON.stringify(text) + open,
     finish: (f, i) => `${heads[i]}"","finish_reason":"${f.reason}","native_finish_reason":${JSON.stringify(f.native)},"logprobs":null}]}\n\n`,
-    usage: (m) => `data: ${head(meta, "text_completion")},"choices":[],"usage":${completionUsageJson(m)}}\n\n`,
+    close: (m) => `data: ${head(meta, "text_completion")},"choices":[],"usage":${completionUsageJson(m)}}\n\n${DONE_LINE}`,
     error: (e) => `data: ${head(meta, "text_completion")}${errorField(e)},"choices":[{"index":0,"text":"","finish_reason":"error","native_finish_reason":"error","logprobs":null}]}\n\n`,
   };
 }

@@ -1,12 +1,13 @@
-// Relaying one generation as Server-Sent Events, the way OpenRouter does:
-//   : OPENROUTER PROCESSING        (comment, before the first chunk)
-//   data: {role chunk}             (chat only; one per choice)
-//   data: {content chunk} × N      (one token per chunk, one res.write each, `chunk-delay` before
+// Relaying one generation as Server-Sent Events. The events are the endpoint's (its StreamShape);
+// the order is every upstream's:
+//   open                           (OpenRouter: a `: OPENROUTER PROCESSING` comment; Anthropic:
+//                                   message_start …; the Responses API: response.created …)
+//   first × n                      (a choice's opening event, e.g. chat's role chunk)
+//   piece × N                      (one token per event, one res.write each, `chunk-delay` before
 //                                   each token; with `n` choices, token i of every choice in turn)
-//   data: {finish chunk}           (one per choice: empty content, finish_reason / native_finish_reason)
-//   data: {usage chunk}            (choices: [], usage with cost)
-//   data: [DONE]
-// Interrupts replace everything after the N-th content chunk: an in-stream error chunk then the
+//   finish × n                     (a choice's end: its finish reason)
+//   close                          (usage and the end: `data: [DONE]`, message_stop, response.completed)
+// Interrupts replace everything after the N-th content chunk: an in-stream error event then the
 // end (stream-error), a destroyed socket (reset), or silence on an open connection (hang).
 
 import type { ServerResponse } from "node:http";
@@ -17,11 +18,13 @@ import type { FinishInfo, StreamShape } from "./shapes.ts";
 import { tokenPiece } from "./tokens.ts";
 import type { Metered } from "./usage.ts";
 
-export const PROCESSING_COMMENT = ": OPENROUTER PROCESSING\n\n";
-export const DONE_LINE = "data: [DONE]\n\n";
 
 export interface StreamPlan {
   readonly shape: StreamShape;
+  /** The answer's headers besides its content type (the dialect's ids). */
+  readonly headers: Record<string, string>;
+  /** The text of piece i when it is not a completion's words (a tool call's arguments). */
+  readonly pieceOf: ((index: number) => string) | null;
   /** What the whole call bills: every choice's tokens. */
   readonly metered: Metered;
   /** Content chunks of each choice. */
@@ -54,9 +57,10 @@ function resetSocket(res: ServerResponse): void {
 }
 
 export async function streamGeneration(res: ServerResponse, call: Call, plan: StreamPlan): Promise<void> {
-  const { shape, metered, interrupt, chunkDelayMs, choices } = plan;
-  res.writeHead(200, ["content-type", "text/event-stream", "cache-control", "no-cache", "x-generation-id", call.id]);
-  res.write(PROCESSING_COMMENT);
+  const { shape, metered, interrupt, chunkDelayMs, choices, pieceOf } = plan;
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...plan.headers });
+  const open = shape.open(metered);
+  if (open) res.write(open);
   for (let c = 0; c < choices; c++) {
     const first = shape.first(c);
     if (first !== null) res.write(first);
@@ -67,7 +71,7 @@ export async function streamGeneration(res: ServerResponse, call: Call, plan: St
     if (chunkDelayMs > 0) await sleep(chunkDelayMs);
     if (call.done) return; // the client went away; the call was recorded as cancelled
     for (let c = 0; c < choices; c++) {
-      if (res.write(shape.piece(tokenPiece(i, metered.promptTokens + c), c))) continue;
+      if (res.write(shape.piece(pieceOf ? pieceOf(i) : tokenPiece(i, metered.promptTokens + c), c))) continue;
       await drained(res);
       if (call.done) return;
     }
@@ -88,8 +92,7 @@ export async function streamGeneration(res: ServerResponse, call: Call, plan: St
       return; // nothing more is sent; the connection stays open until the client or close() ends it
     case undefined:
       for (let c = 0; c < choices; c++) res.write(shape.finish(plan.finish, c));
-      res.write(shape.usage(metered));
-      res.end(DONE_LINE);
+      res.end(shape.close(metered, plan.finish));
       call.settle("ok", metered, false, plan.finish.reason);
   }
 }

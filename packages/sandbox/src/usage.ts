@@ -7,6 +7,11 @@ export interface Metered {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly cachedTokens: number;
+  /** Of the prompt, tokens written to the cache (default lifetime / longer lifetime). */
+  readonly cacheWriteTokens: number;
+  readonly cacheWriteLongTokens: number;
+  /** Per-call upstreams: the units billed (Tavily's credits); absent for token-priced calls. */
+  readonly units?: number;
   /** prompt + completion + request (+ cache reads), exactly: reported as `usage.cost`. */
   readonly costExact: string;
   /** The same, rounded once (half up) to the nano-USD: what the sandbox bills the key. */
@@ -26,26 +31,26 @@ const splits = new WeakMap<SandboxModel, SplitPricing>();
 function split(model: SandboxModel): SplitPricing {
   let s = splits.get(model);
   if (!s) {
-    const { prompt, completion, input_cache_read } = model.pricing;
-    s = {
-      promptSide: input_cache_read === undefined ? { prompt, completion: "0" } : { prompt, completion: "0", input_cache_read },
-      completionSide: { prompt: "0", completion },
-    };
+    const { completion, request: _request, ...prompts } = model.pricing;
+    s = { promptSide: { ...prompts, completion: "0" }, completionSide: { prompt: "0", completion } };
     splits.set(model, s);
   }
   return s;
 }
 
-export function meter(model: SandboxModel, promptTokens: number, completionTokens: number, cachedTokens: number): Metered {
+export function meter(model: SandboxModel, promptTokens: number, completionTokens: number, cachedTokens: number, cacheWriteTokens = 0, cacheWriteLongTokens = 0): Metered {
   const { promptSide, completionSide } = split(model);
-  const costExact = priceExact(model.pricing, { promptTokens, completionTokens, cachedTokens });
+  const prompt = { promptTokens, cachedTokens, cacheWriteTokens, cacheWriteLongTokens };
+  const costExact = priceExact(model.pricing, { ...prompt, completionTokens });
   return {
     promptTokens,
     completionTokens,
     cachedTokens,
+    cacheWriteTokens,
+    cacheWriteLongTokens,
     costExact,
     costNanos: usdToNanos(costExact),
-    promptCostNanos: usdToNanos(priceExact(promptSide, { promptTokens, completionTokens: 0, cachedTokens })),
+    promptCostNanos: usdToNanos(priceExact(promptSide, { ...prompt, completionTokens: 0 })),
     completionCostNanos: usdToNanos(priceExact(completionSide, { promptTokens: 0, completionTokens })),
   };
 }
@@ -59,7 +64,7 @@ export function completionUsageJson(m: Metered): string {
   return (
     `{"prompt_tokens":${m.promptTokens},"completion_tokens":${m.completionTokens},"total_tokens":${m.promptTokens + m.completionTokens},` +
     `"cost":${m.costExact},"is_byok":false,` +
-    `"prompt_tokens_details":{"cached_tokens":${m.cachedTokens},"cache_write_tokens":0,"audio_tokens":0,"video_tokens":0},` +
+    `"prompt_tokens_details":{"cached_tokens":${m.cachedTokens},"cache_write_tokens":${m.cacheWriteTokens + m.cacheWriteLongTokens},"audio_tokens":0,"video_tokens":0},` +
     `${costDetails(m)},"completion_tokens_details":{"reasoning_tokens":0,"image_tokens":0,"audio_tokens":0}}`
   );
 }

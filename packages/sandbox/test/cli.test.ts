@@ -27,6 +27,7 @@ describe("runSandboxCli", () => {
     try {
       assert.match(lines.join("\n"), new RegExp(`listening on ${sandbox.url}`));
       assert.match(lines.join("\n"), /keys: {5}cli-key/);
+      for (const slug of ["openai", "anthropic", "tavily"]) assert.ok(lines.includes(`  ${`${slug}:`.padEnd(10)}${sandbox.url}/${slug}`), `${slug}'s base URL in:\n${lines.join("\n")}`);
       const res = await fetch(`${sandbox.baseUrl}/key`, { headers: { authorization: "Bearer cli-key" } });
       assert.equal(res.status, 200);
     } finally {

@@ -12,11 +12,29 @@ export interface IntegrationFacts {
 }
 
 export const integrations = {
+  "anthropic": {
+    name: "Anthropic",
+    tokenEnv: "ANTHROPIC_API_KEY",
+    baseUrlEnv: "ANTHROPIC_BASE_URL",
+    providerBaseUrl: "https://api.anthropic.com",
+  },
+  "openai": {
+    name: "OpenAI",
+    tokenEnv: "OPENAI_API_KEY",
+    baseUrlEnv: "OPENAI_BASE_URL",
+    providerBaseUrl: "https://api.openai.com/v1",
+  },
   "openrouter": {
     name: "OpenRouter",
     tokenEnv: "OPENROUTER_API_KEY",
     baseUrlEnv: "OPENROUTER_BASE_URL",
     providerBaseUrl: "https://openrouter.ai/api/v1",
+  },
+  "tavily": {
+    name: "Tavily",
+    tokenEnv: "TAVILY_API_KEY",
+    baseUrlEnv: "TAVILY_BASE_URL",
+    providerBaseUrl: "https://api.tavily.com",
   },
 } as const satisfies Record<string, IntegrationFacts>;
 

@@ -36,6 +36,6 @@ describe("vendo.baseUrl(slug)", () => {
   });
 
   it("rejects an unknown slug with UNKNOWN_INTEGRATION", async () => {
-    await rejectsWith(new Vendo({ env: {} }).baseUrl("openai" as IntegrationSlug), "UNKNOWN_INTEGRATION", /openrouter/);
+    await rejectsWith(new Vendo({ env: {} }).baseUrl("not-an-integration" as IntegrationSlug), "UNKNOWN_INTEGRATION", /anthropic, openai, openrouter, tavily/);
   });
 });

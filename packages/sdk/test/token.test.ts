@@ -2,11 +2,21 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Vendo, type IntegrationSlug } from "../src/index.ts";
+import { integrations } from "../src/integrations.generated.ts";
 import { rejectsWith } from "./support.ts";
 
 const vendoMode = { VENDO_MODE: "vendo", VENDO_DEPLOYMENT_ID: "dep_1" };
 
 describe("vendo.token(slug)", () => {
+  it("resolves every integration of the catalog by its own env vars, in both modes", async () => {
+    assert.deepEqual(Object.keys(integrations).sort(), ["anthropic", "openai", "openrouter", "tavily"]);
+    for (const [slug, facts] of Object.entries(integrations) as Array<[IntegrationSlug, (typeof integrations)[IntegrationSlug]]>) {
+      assert.equal(await new Vendo({ env: { [facts.tokenEnv]: `own-${slug}` } }).token(slug), `own-${slug}`);
+      assert.equal(await new Vendo({ env: { ...vendoMode, [facts.tokenEnv]: `vendo_sk_${slug}` } }).token(slug), `vendo_sk_${slug}`);
+      assert.equal(await new Vendo({ env: {} }).baseUrl(slug), facts.providerBaseUrl);
+    }
+  });
+
   it("1. returns the value passed in code, in either mode, over the env var", async () => {
     const tokens = { openrouter: "from-code" };
     assert.equal(await new Vendo({ tokens, env: { OPENROUTER_API_KEY: "from-env" } }).token("openrouter"), "from-code");

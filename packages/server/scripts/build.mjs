@@ -33,8 +33,9 @@ const entry = (path) => ({ types: `./${path}.d.ts`, default: `./${path}.js` });
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
-vendor("integrations", { ".": entry("src/index"), "./lib/resolveConnectionEnvVars": entry("lib/resolveConnectionEnvVars") }, (out) =>
-  cpSync(join(packages, "integrations", "catalog"), join(out, "catalog"), { recursive: true }),
+// The catalog's entries are data read at start-up: its JSON files join the adapters compiled beside them.
+vendor("integrations", { ".": entry("src/index"), "./adapters": entry("adapters/index"), "./lib/resolveConnectionEnvVars": entry("lib/resolveConnectionEnvVars") }, (out) =>
+  cpSync(join(packages, "integrations", "catalog"), join(out, "catalog"), { recursive: true, filter: (from) => !from.endsWith(".ts") }),
 );
 vendor("sandbox", { ".": entry("src/index") });
 // The dashboard's page (Preact + Chart.js, bundled by esbuild): only its built files are served.

@@ -3,7 +3,7 @@
 // StartupError) when the configuration, the store or Redis is not usable.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { catalog as shippedCatalog, getIntegration, proxyHost } from "@vendo/integrations";
+import { getIntegration, proxyHost } from "@vendo/integrations";
 import type { Redis } from "ioredis";
 import { startAdminListener, type AdminListener } from "./adminListener.js";
 import { resolveConfig, type ServerOptions } from "./config.js";
@@ -76,19 +76,19 @@ export async function startServer(options: ServerOptions = {}): Promise<VendoSer
     config,
     store,
     secrets: createSecretBox(config.secretKey, config.secretKeyPrevious),
-    catalog: shippedCatalog,
+    catalog: config.catalog,
     logger,
     redis,
     lifecycle: { shuttingDown: false },
     instanceId: newId("ins"),
     apiUrl: () => (config.publicUrl ?? listenUrl).replace(/\/+$/, ""),
     proxyUrl: (slug) => {
-      const integration = getIntegration(slug, shippedCatalog);
+      const integration = getIntegration(slug, config.catalog);
       return config.proxyDomain
         ? `https://${proxyHost(integration, config.proxyDomain)}`
         : `${ctx.apiUrl()}/proxy/${slug}`;
     },
-    upstreamUrl: createUpstreamUrlResolver(config.upstreams, shippedCatalog),
+    upstreamUrl: createUpstreamUrlResolver(config.upstreams, config.catalog),
   };
 
   const proxy = await createProxy(ctx).catch(async (error: unknown) => {

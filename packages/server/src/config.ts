@@ -2,7 +2,7 @@
 // table of settings (config/settings.ts): code options first, then `vendo start` flags, then env
 // vars, then defaults. A bad value fails start-up with one line naming the variable.
 import { join } from "node:path";
-import { catalog as shippedCatalog } from "@vendo/integrations";
+import { catalog as shippedCatalog, loadCatalog, type Integration } from "@vendo/integrations";
 import { ConfigError } from "./config/configError.js";
 import { settings, upstreamEnvName, upstreamUrlField, type SettingName, type SettingValues } from "./config/settings.js";
 import { loadSecretKey } from "./security/secretBox.js";
@@ -30,6 +30,8 @@ export interface ServerOptions {
   secretKeyPrevious?: string;
   /** Upstream base URLs by integration slug, replacing the catalog's (e.g. a sandbox). */
   upstreams?: Record<string, string>;
+  /** A catalog folder (<slug>.json files) to serve instead of the shipped one; also VENDO_CATALOG_DIR. */
+  catalogDir?: string;
   /**
    * The overridden upstreams are Vendo's sandbox on this machine (set by `vendo dev` when it starts
    * one): its `x-sandbox-*` headers and `~fault` model suffixes pass through the proxy. Only the
@@ -66,7 +68,7 @@ export interface ServerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface ServerConfig extends Omit<SettingValues, "pgSchema" | "secretKey" | "secretKeyPrevious" | "sqlitePath" | "proxyDomain" | "publicUrl" | "adminToken" | "adminPort" | "databaseUrl" | "redisUrl"> {
+export interface ServerConfig extends Omit<SettingValues, "catalogDir" | "pgSchema" | "secretKey" | "secretKeyPrevious" | "sqlitePath" | "proxyDomain" | "publicUrl" | "adminToken" | "adminPort" | "databaseUrl" | "redisUrl"> {
   proxyDomain: string | null;
   publicUrl: string | null;
   adminToken: string | null;
@@ -81,6 +83,8 @@ export interface ServerConfig extends Omit<SettingValues, "pgSchema" | "secretKe
   secretKeyPrevious: Buffer[];
   /** Upstream base URL overrides by slug (no trailing slash). */
   upstreams: Record<string, string>;
+  /** The integrations this instance serves (the shipped catalog unless catalogDir says otherwise). */
+  catalog: ReadonlyMap<string, Integration>;
   sandboxUpstream: boolean;
   devProxyDomain: string | null;
   logStream: NodeJS.WritableStream | undefined;
@@ -151,6 +155,8 @@ function resolveUpstreams(options: ServerOptions, env: NodeJS.ProcessEnv, slugs:
  */
 export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEnv = options.env ?? process.env): ServerConfig {
   const { dataDir, sqlitePath } = resolveDataPaths(options, env);
+  const catalogDir = parseSetting("catalogDir", options, env);
+  const catalog = catalogDir ? catalogFrom(catalogDir) : shippedCatalog;
   const databaseUrl = parseSetting("databaseUrl", options, env) ?? undefined;
   const givenKey = parseSetting("secretKey", options, env);
   if (!givenKey && databaseUrl) {
@@ -175,7 +181,8 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     sqlitePath,
     secretKey: givenKey ?? loadSecretKey(undefined, join(dataDir, "secret.key")),
     secretKeyPrevious: parseSetting("secretKeyPrevious", options, env) ?? [],
-    upstreams: resolveUpstreams(options, env, [...shippedCatalog.keys()]),
+    upstreams: resolveUpstreams(options, env, [...catalog.keys()]),
+    catalog,
     sandboxUpstream: sandboxUpstream(options),
     devProxyDomain: options.devProxyDomain ?? null,
     upstreamConnections: value("upstreamConnections"),
@@ -197,6 +204,16 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     logLevel: value("logLevel"),
     logStream: options.logStream,
   };
+}
+
+/** A catalog folder, loaded and validated; any fault is a one-line ConfigError naming the variable. */
+function catalogFrom(dir: string): ReadonlyMap<string, Integration> {
+  try {
+    return loadCatalog(dir);
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, "; ");
+    throw new ConfigError(`VENDO_CATALOG_DIR ${dir}: ${reason}`, "VENDO_CATALOG_DIR");
+  }
 }
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);

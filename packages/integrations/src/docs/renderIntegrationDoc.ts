@@ -3,6 +3,7 @@ import { proxyHost, tokenEnvVar } from "../integration.js";
 import type { Integration } from "../schema.js";
 import { clientNotes, CLIENTS_HEADING } from "./clientNotes.js";
 import { code } from "./markdown.js";
+import { meteringSection } from "./metering.js";
 import { quickstart } from "./quickstart.js";
 import { authModesTable, envVarsTable } from "./tables.js";
 
@@ -41,6 +42,8 @@ export function renderIntegrationDoc(integration: Integration, { domain = DEFAUL
     `https://${proxyHost(integration, domain)}`,
     `Point the official ${name} SDK at this base URL; Vendo authenticates, meters per call, and forwards upstream. ` +
       "Your code never sees the upstream credential.",
+    "## Metering",
+    meteringSection(integration),
     ...clientSection(integration),
     "## Quickstart",
     quickstart(integration),

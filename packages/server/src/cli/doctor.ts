@@ -2,9 +2,9 @@
 // integration's upstream, each as one line saying what is wrong. Nothing is started or changed.
 import { existsSync } from "node:fs";
 import type { Kysely } from "kysely";
-import { catalog as shippedCatalog } from "@vendo/integrations";
 import { request } from "undici";
 import { resolveConfig, type ServerConfig } from "../config.js";
+import { upstreamEnvName } from "../config/settings.js";
 
 export interface Check {
   name: string;
@@ -24,7 +24,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv): Promise<Check[]> {
   const checks: Check[] = [{ name: "config", ok: true, detail: `valid (${config.databaseUrl ? "PostgreSQL" : "SQLite"}, ${config.redisUrl ? "Redis" : "no Redis"})` }];
   checks.push(...(await storeChecks(config)));
   checks.push(await redisCheck(config));
-  for (const slug of shippedCatalog.keys()) checks.push(await upstreamCheck(config, slug));
+  for (const slug of config.catalog.keys()) checks.push(await upstreamCheck(config, slug));
   return checks;
 }
 
@@ -84,12 +84,14 @@ async function redisCheck(config: ServerConfig): Promise<Check> {
   }
 }
 
-/** The upstream answers HTTP at its models path (any status below 500 means it is there). */
+/** The upstream answers HTTP at a path it serves without a key's cost (its models list where the
+ *  catalog proxies one, else its API's root): any status below 500 means it is there. */
 async function upstreamCheck(config: ServerConfig, slug: string): Promise<Check> {
-  const integration = shippedCatalog.get(slug);
+  const integration = config.catalog.get(slug);
   const base = config.upstreams[slug] ?? integration?.upstream.baseUrl ?? "";
-  const from = config.upstreams[slug] ? "VENDO_UPSTREAM_" + slug.toUpperCase() + "_URL" : "the catalog";
-  const url = `${base}${integration?.proxy.basePath ?? ""}/models`;
+  const from = config.upstreams[slug] ? upstreamEnvName(slug) : "the catalog";
+  const probe = integration?.proxy.paths.find((p) => p.method === "GET" && !p.metered)?.path ?? `${integration?.proxy.basePath ?? ""}/`;
+  const url = `${base}${probe}`;
   try {
     const res = await request(url, { method: "GET", headersTimeout: UPSTREAM_TIMEOUT_MS, bodyTimeout: UPSTREAM_TIMEOUT_MS, signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS) });
     await res.body.dump();

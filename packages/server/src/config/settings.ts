@@ -58,6 +58,14 @@ export const settings = {
     doc: "A second listener for operations: /metrics, /healthz, /readyz and the OpenAPI document without a token. Without it, /metrics and the OpenAPI document need the admin token on the public port.",
   }),
   adminHost: setting({ env: "VENDO_ADMIN_HOST", field: text(), default: "127.0.0.1", group: "Server", doc: "Interface of the admin listener." }),
+  catalogDir: setting({
+    env: "VENDO_CATALOG_DIR",
+    flag: "--catalog-dir <dir>",
+    field: text(),
+    defaultDoc: "the shipped catalog",
+    group: "Server",
+    doc: "A catalog folder (`<slug>.json` files, validated at start-up) to serve instead of the shipped one: e.g. a per-call API added as data, with no code.",
+  }),
 
   databaseUrl: setting({
     env: "DATABASE_URL",

@@ -13,6 +13,8 @@ export interface ModelPrice {
   internalReasoning: UnitPrice | null;
   inputCacheRead: UnitPrice | null;
   inputCacheWrite: UnitPrice | null;
+  /** Cache writes for the longer cache lifetime, where priced apart (null: at inputCacheWrite). */
+  inputCacheWriteLong: UnitPrice | null;
   /** Tokens of prompt and completion together; null when the upstream does not say. */
   contextLength: number | null;
   /** The most completion tokens one choice can have; null when the upstream does not say. */
@@ -21,8 +23,8 @@ export interface ModelPrice {
   raw: Record<string, string>;
 }
 
-/** OpenRouter's `pricing` object (USD decimal strings per unit) and limits → ModelPrice; null
- *  without a prompt and completion price. */
+/** A `pricing` object (USD decimal strings per unit, OpenRouter's keys, which catalog tables are
+ *  converted to) and limits → ModelPrice; null without a prompt and completion price. */
 export function parseModelPrice(pricing: Record<string, unknown>, limits: { maxCompletionTokens?: unknown; contextLength?: unknown } = {}): ModelPrice | null {
   const str = (k: string) => (typeof pricing[k] === "string" ? parseExactUsd(pricing[k] as string) : null);
   const prompt = str("prompt");
@@ -39,6 +41,7 @@ export function parseModelPrice(pricing: Record<string, unknown>, limits: { maxC
     internalReasoning: str("internal_reasoning"),
     inputCacheRead: str("input_cache_read"),
     inputCacheWrite: str("input_cache_write"),
+    inputCacheWriteLong: str("input_cache_write_long"),
     contextLength: positiveInteger(limits.contextLength),
     maxCompletionTokens: positiveInteger(limits.maxCompletionTokens),
     raw,
@@ -97,7 +100,7 @@ export function worstCase(price: ModelPrice, request: RequestBound, defaultCompl
   const promptTokens = Math.min(unbounded, price.contextLength ?? unbounded);
   const modelMax = price.maxCompletionTokens ?? price.contextLength ?? defaultCompletionCap;
   const completionBound = request.embedding ? 0 : Math.min(request.maxTokens ?? modelMax, modelMax);
-  const promptUnit = dearer(price.prompt, price.inputCacheWrite);
+  const promptUnit = dearer(dearer(price.prompt, price.inputCacheWrite), price.inputCacheWriteLong);
   const completionUnit = dearer(price.completion, price.internalReasoning);
   const fixed = sumPrices([
     { count: BigInt(promptTokens), price: promptUnit },
@@ -127,7 +130,7 @@ function dearer(a: UnitPrice, b: UnitPrice | null): UnitPrice {
   return an >= bn ? a : b;
 }
 
-/** Token counts as the upstream reported them (OpenRouter's usage object). */
+/** Token counts as the upstream reported them (the adapter's usage dialect, one convention). */
 export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
@@ -135,22 +138,28 @@ export interface TokenUsage {
   cachedTokens: number;
   /** Of the prompt, tokens written to cache (prompt_tokens_details.cache_write_tokens). */
   cacheWriteTokens: number;
+  /** Of cacheWriteTokens, those written for the longer cache lifetime. */
+  cacheWriteLongTokens: number;
   /** Of the completion, reasoning tokens (completion_tokens_details.reasoning_tokens). */
   reasoningTokens: number;
 }
 
 /**
  * Upstream cost from tokens and the price book (when the upstream reported no cost), exactly:
- * cache reads and writes and reasoning tokens at their own prices where the model has them.
+ * cache reads, cache writes (each lifetime) and reasoning tokens at their own prices where the
+ * model has them.
  */
 export function tokensCost(price: ModelPrice, usage: TokenUsage): ExactUsd {
   const cached = Math.min(usage.cachedTokens, usage.promptTokens);
   const written = Math.min(usage.cacheWriteTokens, usage.promptTokens - cached);
+  const writtenLong = Math.min(usage.cacheWriteLongTokens, written);
   const reasoning = Math.min(usage.reasoningTokens, usage.completionTokens);
+  const cacheWrite = price.inputCacheWrite ?? price.prompt;
   return sumPrices([
     { count: BigInt(usage.promptTokens - cached - written), price: price.prompt },
     { count: BigInt(cached), price: price.inputCacheRead ?? price.prompt },
-    { count: BigInt(written), price: price.inputCacheWrite ?? price.prompt },
+    { count: BigInt(written - writtenLong), price: cacheWrite },
+    { count: BigInt(writtenLong), price: price.inputCacheWriteLong ?? cacheWrite },
     { count: BigInt(usage.completionTokens - reasoning), price: price.completion },
     { count: BigInt(reasoning), price: price.internalReasoning ?? price.completion },
     ...(price.request ? [{ count: 1n, price: price.request }] : []),

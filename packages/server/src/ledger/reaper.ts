@@ -40,6 +40,9 @@ export interface ReaperDeps {
   markupBps(integration: string): bigint;
   /** The upstream's record of a generation; null when it has none (yet). Throws when unreachable. */
   lookupGeneration(hold: { integration: string; generationId: string; credentialId: string }): Promise<GenerationFacts | null>;
+  /** Whether an integration's upstream keeps records of generations at all: when it keeps none,
+   *  an orphan does not wait the grace period for one (default: it keeps them). */
+  keepsGenerationRecords?(integration: string): boolean;
 }
 
 export interface ReapReport {
@@ -148,7 +151,8 @@ export function createReaper(deps: ReaperDeps) {
           return "waiting";
         }
       }
-      if (!facts && waited < deps.recordGraceMs) return "waiting";
+      const mayStillCome = deps.keepsGenerationRecords?.(hold.integration) ?? true;
+      if (!facts && mayStillCome && waited < deps.recordGraceMs) return "waiting";
     }
     const record: CallsTable = {
       request_id: hold.request_id,

@@ -14,8 +14,10 @@ import { bumpAccount } from "./operatorAccounts.js";
 /** agreed: no drift · booked: drift no running call can explain, booked as unexplained ·
  *  drift: the same found by a dry run (`vendo audit`), not booked · in_flight: a drift the calls
  *  still running may explain, nothing booked · negative: books exceed the upstream's record ·
- *  unreachable: the upstream did not answer. (A recorded run may also say `rebaselined`.) */
-export type ReconcileOutcome = "booked" | "drift" | "agreed" | "in_flight" | "negative" | "unreachable";
+ *  unreachable: the upstream did not answer · no_upstream_record: the upstream keeps no usage
+ *  record for the credential that Vendo can read (nothing to compare with: the books are Vendo's
+ *  alone). (A recorded run may also say `rebaselined`.) */
+export type ReconcileOutcome = "booked" | "drift" | "agreed" | "in_flight" | "negative" | "unreachable" | "no_upstream_record";
 
 export interface CredentialReconciliation {
   credentialId: string;
@@ -38,8 +40,9 @@ export interface CredentialReconciliation {
 export interface ReconciliationDeps {
   store: Store;
   logger: Logger;
-  /** The upstream's lifetime usage figure for a credential (nano-USD); throws when unreachable. */
-  readUsage(credential: { id: string; integration: string }): Promise<Nanos>;
+  /** The upstream's lifetime usage figure for a credential (nano-USD); null when the upstream keeps
+   *  no such record; throws when unreachable. */
+  readUsage(credential: { id: string; integration: string }): Promise<Nanos | null>;
 }
 
 export interface ReconcileOptions {
@@ -82,7 +85,12 @@ async function reconcileCredential(
     const before = await bookedFor(deps.store, credential.id);
     let usage: Nanos;
     try {
-      usage = (await deps.readUsage(credential)) - credential.baseline;
+      const lifetime = await deps.readUsage(credential);
+      if (lifetime === null) {
+        result = { credentialId: credential.id, integration: credential.integration, outcome: "no_upstream_record", upstreamUsage: null, booked: before, drift: 0n, bookedUnexplained: 0n, inFlight: 0, inFlightBound: 0n };
+        break;
+      }
+      usage = lifetime - credential.baseline;
     } catch (error) {
       deps.logger.warn({ credential: credential.id, err: error }, "upstream usage unavailable; credential not reconciled");
       result = { credentialId: credential.id, integration: credential.integration, outcome: "unreachable", upstreamUsage: null, booked: before, drift: 0n, bookedUnexplained: 0n, inFlight: 0, inFlightBound: 0n };
@@ -192,10 +200,11 @@ export async function establishBaselines(deps: ReconciliationDeps, credentialIds
     try {
       const usage = await deps.readUsage(credential);
       // Books for a credential with no baseline come only from data older than baselines: keep them.
+      // An upstream with no usage record has nothing to baseline against: the credential joins at 0.
       const booked = await bookedFor(deps.store, credential.id);
       await deps.store.db
         .updateTable("pool_credentials")
-        .set({ baseline_usage: usage - booked })
+        .set({ baseline_usage: usage === null ? 0n : usage - booked })
         .where("id", "=", credential.id)
         .where("baseline_usage", "is", null)
         .execute();

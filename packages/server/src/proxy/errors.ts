@@ -1,6 +1,9 @@
-// Every error the proxy answers with, in one place: a stable code, the HTTP status, and the
-// OpenRouter-shaped body `{"error":{"code":status,"message":…}}`. Branch on `code`, never on text.
+// Every error the proxy answers with, in one place: a stable code, the HTTP status and a message.
+// The body takes the shape of the integration's upstream (its adapter's errorBody), so a client
+// reads Vendo's errors as it reads its provider's; Vendo's default shape otherwise. Branch on
+// `code`, never on text.
 import type { ServerResponse } from "node:http";
+import { defaultErrorBody, type VendoError } from "@vendo/integrations/adapters";
 
 const proxyErrors = {
   BAD_JSON: { status: 400, message: "Request body is not valid JSON." },
@@ -8,7 +11,7 @@ const proxyErrors = {
   BAD_REQUEST: { status: 400, message: "Invalid request." },
   BAD_ENCODING: { status: 400, message: "Request body does not match its Content-Encoding." },
   JSON_TOO_DEEP: { status: 400, message: "Request body nests JSON too deeply." },
-  MISSING_KEY: { status: 401, message: "Missing Authorization header: send 'Authorization: Bearer vendo_sk_…'." },
+  MISSING_KEY: { status: 401, message: "Missing API key: send 'Authorization: Bearer vendo_sk_…'." },
   INVALID_KEY: { status: 401, message: "Invalid API key." },
   MANAGEMENT_KEY: { status: 401, message: "Management keys (vendo_mk_) are for the control API; use a vendo_sk_ key here." },
   KEY_DISABLED: { status: 401, message: "This API key is disabled." },
@@ -37,7 +40,7 @@ const proxyErrors = {
   RATE_LIMITER_UNAVAILABLE: { status: 503, message: "Rate limiting is unavailable; the request was not forwarded." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
-type ProxyErrorCode = keyof typeof proxyErrors;
+export type ProxyErrorCode = keyof typeof proxyErrors;
 
 export class ProxyError extends Error {
   readonly status: number;
@@ -45,21 +48,24 @@ export class ProxyError extends Error {
     readonly code: ProxyErrorCode,
     message?: string,
     readonly headers: Record<string, string> = {},
-    /** OpenRouter's `error.metadata`: details a client can act on (e.g. `limit_source`). */
-    readonly metadata: Record<string, unknown> | null = null,
+    /** A 402: which limit refused the call and the amounts (the adapter renders it its way). */
+    readonly limit: VendoError["limit"] = null,
   ) {
     super(message ?? proxyErrors[code].message);
     this.status = proxyErrors[code].status;
   }
 }
 
-export function sendError(res: ServerResponse, error: ProxyError, requestId: string): void {
+/** Renders an error body in an upstream's shape (an adapter's errorBody). */
+export type ErrorBody = (error: VendoError, requestId: string) => unknown;
+
+export function sendError(res: ServerResponse, error: ProxyError, requestId: string, render: ErrorBody = defaultErrorBody): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = error.metadata ? { code: error.status, message: error.message, metadata: error.metadata } : { code: error.status, message: error.message };
-  sendJson(res, error.status, { error: body }, requestId, error.headers);
+  const body = render({ status: error.status, code: error.code, message: error.message, limit: error.limit }, requestId);
+  sendJson(res, error.status, body, requestId, error.headers);
 }
 
 /** A JSON answer: headers and body in one write. */

@@ -1,13 +1,15 @@
 // The proxy (data plane). Routes a request to its integration, then runs the metered call's
 // lifecycle or answers an account endpoint. Kept apart from the control API on purpose.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Integration } from "@vendo/integrations";
+import { adapterFor, RequestRefused, type AccountEndpoint, type Adapter } from "@vendo/integrations/adapters";
 import type { ServerContext } from "../context.js";
 import { backfillCallRecords, createCallRecorder } from "../ledger/callRecords.js";
 import { createLedger, type Ledger } from "../ledger/ledger.js";
 import { createReaper, type ReapReport } from "../ledger/reaper.js";
 import { establishBaselines, reconcileWithUpstream, type CredentialReconciliation } from "../ledger/reconciliation.js";
 import { newTimeOrderedId } from "../security/apiKeys.js";
-import { accountEndpointFor, createAccountEndpoints } from "./accountEndpoints.js";
+import { accountFacts } from "./accountEndpoints.js";
 import { startConfigSync } from "./configSync.js";
 import { createCors } from "./cors.js";
 import { createCredentialPool, type CredentialHealth } from "./credentialPool.js";
@@ -16,6 +18,7 @@ import { createKeyCache, type KeyRecord } from "./keyCache.js";
 import { meteredCall, type MeteredCallDeps } from "./meteredCall.js";
 import { proxyMetrics } from "./metrics.js";
 import { createPriceBook } from "./priceBook.js";
+import { passThrough } from "./passThrough.js";
 import { createRateLimits } from "./rateLimits.js";
 import { createRouter, type ProxyRoute } from "./router.js";
 import { upstreamExtensions } from "./sandboxUpstream.js";
@@ -89,7 +92,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     pgSchema: ctx.config.pgSchema,
   });
   const markupBps = configSync.markupBps;
-  const accounts = createAccountEndpoints({ store, ledger, calls, priceBook, markupBps });
+  const accountDeps = { store, ledger, calls, priceBook, markupBps };
 
   const reaper = createReaper({
     store,
@@ -103,6 +106,7 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     recordGraceMs: ctx.config.orphanRecordGraceMs,
     markupBps,
     lookupGeneration: records.lookupGeneration,
+    keepsGenerationRecords: records.keepsGenerationRecords,
   });
 
   // Beat well inside the stale window, so a live instance never looks silent to a peer's reaper.
@@ -164,31 +168,37 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     },
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse, target: ProxyRoute, requestId: string): Promise<void> {
-    const { integration, path } = target;
-    if (!integration) throw new ProxyError("NOT_FOUND", "Unknown integration.");
+  const answerAccount = async (endpoint: AccountEndpoint, integration: Integration, key: KeyRecord | null, query: string): Promise<unknown> => {
+    try {
+      return await endpoint.answer(accountFacts(accountDeps, integration, key), query);
+    } catch (error) {
+      if (error instanceof RequestRefused) throw new ProxyError(error.code, error.message);
+      throw error;
+    }
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, integration: Integration, adapter: Adapter, target: ProxyRoute, requestId: string): Promise<void> {
+    const { path, query } = target;
     const method = req.method ?? "GET";
     if (method === "OPTIONS") {
-      const routeExists = (m: string) => accountEndpointFor(integration, m, path) !== null || integration.proxy.paths.some((p) => p.path === path && p.method === m);
+      const routeExists = (m: string) => adapter.accountEndpoint?.(m, path, integration) != null || integration.proxy.paths.some((p) => p.path === path && p.method === m);
       return cors.preflight(req, res, integration, routeExists, requestId);
     }
-    const endpoint = accountEndpointFor(integration, method, path);
+    const endpoint = adapter.accountEndpoint?.(method, path, integration) ?? null;
     const forwardable = integration.proxy.paths.find((p) => p.path === path && p.method === method);
     if (!endpoint && !forwardable) throw new ProxyError("NOT_FOUND", `No route ${method} ${path}.`);
-    if (endpoint === "models") {
+    if (endpoint?.public) {
       await cors.allowPublic(req, res, integration);
-      return sendJson(res, 200, await accounts.models(integration), requestId);
+      return sendJson(res, 200, await answerAccount(endpoint, integration, null, query), requestId);
     }
 
     const now = Date.now();
-    const key = await keys.authenticate(req, integration.slug, now);
+    const key = await keys.authenticate(req, integration, now);
     cors.allowKey(req, res, key);
     if (key.rpm !== null || key.tpm !== null) await rateLimits.admit(key, now);
-    if (endpoint === "key") return sendJson(res, 200, await accounts.key(key), requestId);
-    if (endpoint === "credits") return sendJson(res, 200, await accounts.credits(key), requestId);
-    if (endpoint === "generation") return sendJson(res, 200, await accounts.generation(key, target.query), requestId);
-
-    await meteredCall(key.tpm === null ? callDeps : countingTokens(key), req, res, { integration, path, key, requestId, startedAt: now });
+    if (endpoint) return sendJson(res, 200, await answerAccount(endpoint, integration, key, query), requestId);
+    if (!forwardable?.metered) return passThrough(callDeps, req, res, { integration, path, query, key, requestId });
+    await meteredCall(key.tpm === null ? callDeps : countingTokens(key), req, res, { integration, adapter, path, query, key, requestId, startedAt: now });
   }
 
   return {
@@ -206,12 +216,16 @@ export async function createProxy(ctx: ServerContext): Promise<Proxy> {
     poolHealth: () => pool.health(Date.now()),
     handle(req, res, target) {
       const requestId = newTimeOrderedId("req");
-      const slug = target.integration?.slug ?? "unknown";
-      handle(req, res, target, requestId)
+      const { integration } = target;
+      const slug = integration?.slug ?? "unknown";
+      const adapter = integration ? adapterFor(integration) : null;
+      // Errors in the integration's own shape, so its clients read them as their provider's.
+      const render = adapter ? adapter.errorBody : undefined;
+      (integration && adapter ? handle(req, res, integration, adapter, target, requestId) : Promise.reject(new ProxyError("NOT_FOUND", "Unknown integration.")))
         .catch((error: unknown) => {
-          if (error instanceof ProxyError) return sendError(res, error, requestId);
+          if (error instanceof ProxyError) return sendError(res, error, requestId, render);
           logger.error({ requestId, err: (error as Error).message }, "proxy request failed");
-          sendError(res, new ProxyError("UPSTREAM_UNAVAILABLE", "Internal error; nothing was charged."), requestId);
+          sendError(res, new ProxyError("UPSTREAM_UNAVAILABLE", "Internal error; nothing was charged."), requestId, render);
         })
         .finally(() => {
           proxyMetrics.requests.inc({ integration: slug, status: String(res.statusCode) });

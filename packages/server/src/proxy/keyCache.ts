@@ -1,7 +1,10 @@
-// authenticate: `Authorization: Bearer vendo_sk_…` → the key's record. Lookups go by SHA-256
-// hash and are cached; the change feed (configSync.ts) drops entries whose key, connection or
-// tenant changed, and no entry is used past its maximum staleness whatever the feed says.
+// authenticate: the caller's `vendo_sk_…` key, sent where the integration's clients send their
+// provider's key (the catalog's upstream.auth: `Authorization: Bearer …`, `x-api-key: …`), or as
+// `Authorization: Bearer …` for any integration → the key's record. Lookups go by SHA-256 hash
+// and are cached; the change feed (configSync.ts) drops entries whose key, connection or tenant
+// changed, and no entry is used past its maximum staleness whatever the feed says.
 import type { IncomingMessage } from "node:http";
+import type { Integration } from "@vendo/integrations";
 import type { Store } from "../store/db.js";
 import type { LimitReset } from "../store/schema.js";
 import type { SecretBox } from "../security/secretBox.js";
@@ -26,6 +29,8 @@ export interface KeyRecord {
   tenantSuspended: boolean;
   /** The tenant's own upstream key when the key's connection uses a bring-your-own-key profile. */
   ownCredential: string | null;
+  /** The auth profile of the key's connection (null for a key made without a connection). */
+  profile: string | null;
   /** Lower max_tokens to what is affordable instead of refusing (the key's fit_to_balance policy). */
   fitToBalance: boolean;
 }
@@ -73,6 +78,7 @@ export function createKeyCache(store: Store, secrets: SecretBox, maxStaleMs: num
         "k.fit_to_balance",
         "t.status",
         "c.credential_enc",
+        "c.profile",
       ])
       .where("k.key_hash", "=", hash)
       .executeTakeFirst();
@@ -92,6 +98,7 @@ export function createKeyCache(store: Store, secrets: SecretBox, maxStaleMs: num
       disabled: row.disabled_at !== null || row.deleted_at !== null,
       tenantSuspended: row.status !== "active",
       ownCredential: row.credential_enc ? secrets.open(row.credential_enc) : null,
+      profile: row.profile ?? null,
       fitToBalance: row.fit_to_balance === 1n,
     };
   }
@@ -134,10 +141,8 @@ export function createKeyCache(store: Store, secrets: SecretBox, maxStaleMs: num
 
   return {
     /** Resolves the caller's key or throws the 401/403 the client should see. */
-    async authenticate(req: IncomingMessage, integrationSlug: string, now: number): Promise<KeyRecord> {
-      const header = req.headers.authorization;
-      if (!header) throw new ProxyError("MISSING_KEY");
-      const token = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+    async authenticate(req: IncomingMessage, integration: Integration, now: number): Promise<KeyRecord> {
+      const token = presentedKey(req, integration);
       if (token.startsWith(MANAGEMENT_KEY_PREFIX)) throw new ProxyError("MANAGEMENT_KEY");
       if (!token.startsWith(PROXY_KEY_PREFIX)) throw new ProxyError("INVALID_KEY");
       const key = await lookup(hashKey(token));
@@ -145,7 +150,7 @@ export function createKeyCache(store: Store, secrets: SecretBox, maxStaleMs: num
       if (key.disabled) throw new ProxyError("KEY_DISABLED");
       if (key.expiresAt !== null && key.expiresAt <= now) throw new ProxyError("KEY_EXPIRED");
       if (key.tenantSuspended) throw new ProxyError("TENANT_SUSPENDED");
-      if (key.integration !== integrationSlug) throw new ProxyError("WRONG_INTEGRATION");
+      if (key.integration !== integration.slug) throw new ProxyError("WRONG_INTEGRATION");
       return key;
     },
     /** Forgets a key (it, or its connection, changed) and every negative entry (it may be new). */
@@ -174,3 +179,19 @@ export function createKeyCache(store: Store, secrets: SecretBox, maxStaleMs: num
 
 export type KeyCache = ReturnType<typeof createKeyCache>;
 
+/** The key the caller presented, where the integration's clients send theirs (else as a bearer). */
+function presentedKey(req: IncomingMessage, integration: Integration): string {
+  const { header, scheme } = integration.upstream.auth;
+  const own = req.headers[header];
+  if (typeof own === "string" && own !== "") {
+    if (!scheme) return own.trim();
+    if (own.slice(0, scheme.length + 1).toLowerCase() === `${scheme.toLowerCase()} `) return own.slice(scheme.length + 1).trim();
+  }
+  const authorization = req.headers.authorization;
+  if (typeof authorization === "string" && authorization.slice(0, 7).toLowerCase() === "bearer ") return authorization.slice(7).trim();
+  if (!own && !authorization) {
+    const shown = header === "authorization" ? "Authorization" : header;
+    throw new ProxyError("MISSING_KEY", `Missing API key: send '${shown}: ${scheme ? `${scheme} ` : ""}vendo_sk_…'.`);
+  }
+  return "";
+}

@@ -1,13 +1,10 @@
 // The request as the proxy needs it: the body's bytes (decoded if compressed; forwarded as they
-// are then) and the few fields that drive admission (model, stream, max_tokens, n). Bad input
-// ends here, never upstream.
+// are then) and, for an adapter that reads JSON, the parsed body (the adapter reads the fields
+// that drive admission). Bad input ends here, never upstream.
 import type { IncomingMessage } from "node:http";
 import { decodeBody, requestEncodings } from "./decodeBody.js";
 import { ProxyError } from "./errors.js";
 import { nestsDeeperThan } from "./jsonDepth.js";
-import { validateCallFields, type CallRequest } from "./validateRequest.js";
-
-export type { CallRequest } from "./validateRequest.js";
 
 /**
  * Deepest nesting of arrays/objects a body may have. Real requests stay far below it (a tool's
@@ -53,10 +50,10 @@ function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 
 /**
- * Parses a call body for `path` (e.g. /v1/chat/completions) and validates the fields the proxy
- * uses (see validateRequest.ts). Errors: BAD_CONTENT_TYPE, JSON_TOO_DEEP, BAD_JSON, BAD_REQUEST (400).
+ * Parses a JSON call body into an object, before the adapter reads its fields. Errors:
+ * BAD_CONTENT_TYPE, JSON_TOO_DEEP, BAD_JSON, BAD_REQUEST (400).
  */
-export function parseCallRequest(req: IncomingMessage, body: Buffer, path: string): CallRequest {
+export function parseJsonBody(req: IncomingMessage, body: Buffer): Record<string, unknown> {
   const type = req.headers["content-type"] ?? "";
   if (!JSON_CONTENT_TYPE.test(type)) throw new ProxyError("BAD_CONTENT_TYPE");
   if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
@@ -71,5 +68,5 @@ export function parseCallRequest(req: IncomingMessage, body: Buffer, path: strin
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new ProxyError("BAD_REQUEST", "Request body must be a JSON object.");
   }
-  return validateCallFields(json as Record<string, unknown>, path);
+  return json as Record<string, unknown>;
 }

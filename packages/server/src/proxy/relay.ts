@@ -1,8 +1,9 @@
-// relay: the upstream answer goes to the client chunk by chunk, as it arrives, bytes untouched,
-// while the meter reads a copy. If the client leaves, reading goes on (bounded in time and bytes)
-// so the real usage is learned and charged.
+// relay: the upstream answer goes to the client chunk by chunk, as it arrives, bytes untouched
+// (unless the adapter rewrote the request, and filters out of the answer what only the rewrite
+// brought), while the meter reads a copy. If the client leaves, reading goes on (bounded in time
+// and bytes) so the real usage is learned and charged.
 import type { ServerResponse } from "node:http";
-import type { Meter } from "./meter.js";
+import type { AnswerFilter, Meter } from "@vendo/integrations/adapters";
 import type { UpstreamResponse } from "./upstream.js";
 
 const HOP_BY_HOP = new Set([
@@ -40,22 +41,32 @@ export interface RelayOptions {
   streaming: boolean;
   /** Called once with the generation id as soon as it is known (header or first event). */
   onGeneration?: (generationId: string) => void;
+  /** The answer header that names the upstream's id of the call (the adapter's), if any. */
+  generationHeader?: string | null;
+  /** Takes out of the answer what the request's rewrite added (the adapter's), if anything. */
+  filter?: AnswerFilter | null;
   /** Vendo's own headers to add to the answer (e.g. what fit_to_balance did). */
   headers?: Record<string, string>;
 }
 
 export function relay(upstream: UpstreamResponse, res: ServerResponse, meter: Meter, options: RelayOptions): Promise<RelayOutcome> {
-  const headers: Record<string, string | string[]> = { "x-request-id": options.requestId, ...options.headers };
+  const filter = options.filter ?? null;
+  const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(upstream.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    // A filtered answer's length changes: it goes chunked.
+    if (filter && name === "content-length") continue;
+    // Vendo's own request id is the client's handle on the call; the upstream's is kept beside it.
+    headers[name === "x-request-id" ? "x-upstream-request-id" : name] = value;
   }
+  Object.assign(headers, { "x-request-id": options.requestId }, options.headers);
   res.writeHead(upstream.statusCode, headers);
   // A stream's headers go out now, so nothing waits for its first event; a JSON answer's go out
   // with its body, in one write.
   if (options.streaming) res.flushHeaders();
 
   let generationSent = false;
-  const headerGeneration = upstream.headers["x-generation-id"];
+  const headerGeneration = options.generationHeader ? upstream.headers[options.generationHeader] : undefined;
   const reportGeneration = (id: string | null) => {
     if (id && !generationSent && options.onGeneration) {
       generationSent = true;
@@ -79,7 +90,7 @@ export function relay(upstream: UpstreamResponse, res: ServerResponse, meter: Me
       res.off("close", onClientClose);
       if (!clientAborted) {
         if (upstreamBroke) res.destroy();
-        else res.end();
+        else res.end(filter ? filter.end() : undefined);
       }
       resolve({ clientAborted, upstreamBroke, bytes });
     };
@@ -105,7 +116,8 @@ export function relay(upstream: UpstreamResponse, res: ServerResponse, meter: Me
         if (drained > options.drainMaxBytes) body.destroy();
         return;
       }
-      if (!res.write(chunk)) {
+      const out = filter ? filter.push(chunk) : chunk;
+      if (out.length > 0 && !res.write(out)) {
         body.pause();
         res.once("drain", () => body.resume());
       }

@@ -5,11 +5,14 @@
 // that went out and got no answer (reset, timeout) is never sent again: its outcome is unknown.
 import { Pool, type Dispatcher } from "undici";
 import type { Integration } from "@vendo/integrations";
+import { adapterFor } from "@vendo/integrations/adapters";
 import type { CredentialPool, UpstreamCredential } from "./credentialPool.js";
 import { ProxyError } from "./errors.js";
 
-/** Answers that say the upstream did not run the request: another credential may. */
-const REFUSALS = new Set([401, 402, 429, 500, 502, 503, 504]);
+/** Answers that say the upstream did not run the request: another credential may. Any 5xx before
+ *  output counts (an upstream's own "overloaded", such as 529, included). */
+const REFUSALS = new Set([401, 402, 429]);
+const refused = (status: number, integration: Integration) => REFUSALS.has(status) || status >= 500 || (adapterFor(integration).credentialRefusals?.includes(status) ?? false);
 
 /** Errors raised before the request reached the upstream: nothing ran, another credential may. */
 const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
@@ -115,7 +118,7 @@ export function createUpstream(pool: CredentialPool, options: { connectionsPerOr
           continue;
         }
         // A tenant's own key answers for itself; a pool refusal is ours to hide and retry.
-        if (!REFUSALS.has(response.statusCode) || credential.id === "byok") {
+        if (!refused(response.statusCode, req.integration) || credential.id === "byok") {
           return { statusCode: response.statusCode, headers: response.headers, body: response.body, credential };
         }
         const retryAfterS = retryAfterSeconds(response.headers["retry-after"]);

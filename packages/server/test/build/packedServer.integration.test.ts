@@ -66,7 +66,7 @@ describe("the packed server, installed into an empty folder", { timeout: 900_000
     return { child, result };
   };
   const env = (vars: Record<string, string> = {}) =>
-    cliEnv({ VENDO_DATA_DIR: join(work, "data"), VENDO_ADMIN_TOKEN: ADMIN, VENDO_UPSTREAM_OPENROUTER_URL: `${sandbox.url}/api`, PORT: "0", VENDO_LOG_LEVEL: "warn", ...vars });
+    cliEnv({ VENDO_DATA_DIR: join(work, "data"), VENDO_ADMIN_TOKEN: ADMIN, VENDO_UPSTREAM_OPENROUTER_URL: sandbox.upstreamUrls.openrouter, VENDO_UPSTREAM_OPENAI_URL: sandbox.upstreamUrls.openai, VENDO_UPSTREAM_ANTHROPIC_URL: sandbox.upstreamUrls.anthropic, VENDO_UPSTREAM_TAVILY_URL: sandbox.upstreamUrls.tavily, PORT: "0", VENDO_LOG_LEVEL: "warn", ...vars });
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), "vendo-pack-"));
@@ -145,10 +145,22 @@ describe("the packed server, installed into an empty folder", { timeout: 900_000
     assert.ok(script, "the dashboard page names its script");
     assert.equal((await fetch(vendo.url + script)).status, 200);
     assert.ok((answer.usage?.cost ?? 0) > 0, "the call was metered");
+    // The compiled adapters and the catalog's data: a call through another integration's adapter.
+    assert.equal((await api("POST", "/api/v1/pool-credentials", { integration: "anthropic", secret: POOL_KEY })).status, 201);
+    const anthropicKey = await api("POST", "/api/v1/keys", { tenant_id: tenant.body.id, name: "packed-anthropic", integration: "anthropic" });
+    const message = await fetch(`${vendo.url}/proxy/anthropic/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": String(anthropicKey.body.key), "anthropic-version": "2023-06-01", "content-type": "application/json" },
+      body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 5, messages: [{ role: "user", content: "hello" }] }),
+    });
+    const reply = (await message.json()) as { type?: string; usage?: { output_tokens?: number } };
+    assert.equal(message.status, 200, JSON.stringify(reply));
+    assert.equal(reply.type, "message");
 
     const doctor = await npx(["doctor"], env()).result;
     assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
     assert.match(doctor.stdout, /upstream openrouter .* answers/);
+    for (const slug of ["openai", "anthropic", "tavily"]) assert.match(doctor.stdout, new RegExp(`upstream ${slug} .* answers`));
 
     const group = vendo.child.pid as number;
     vendo = undefined;

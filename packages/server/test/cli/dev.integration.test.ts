@@ -156,6 +156,27 @@ describe("vendo dev", () => {
     assert.equal(usdNumberToNanos(generation.body.data?.total_cost ?? NaN), BigInt(billed.costNanos));
   });
 
+  it("seeds a demo of every integration: the deployment is connected to each, whose proxy answers with its own key", async () => {
+    const deploymentId = field(dev.banner, "deployment");
+    assert.match(dev.banner, /connected to anthropic, openai, openrouter, tavily\)/);
+    for (const slug of ["openai", "anthropic", "tavily"]) {
+      assert.equal(field(dev.banner, slug), `${apiUrl}/proxy/${slug}${slug === "openai" ? "/v1" : ""}`);
+      assert.match(dev.banner, new RegExp(`npx vendo run --deployment ${deploymentId} -- node examples/${slug}/`));
+    }
+    const adminToken = readFileSync(join(dataDir, "admin.token"), "utf8").trim();
+    const env = await runVendo(["env", deploymentId, "--reveal", "--format", "json"], cliEnv({ VENDO_API_URL: apiUrl, VENDO_ADMIN_TOKEN: adminToken }));
+    assert.equal(env.code, 0, env.stderr);
+    const vars = JSON.parse(env.stdout) as Record<string, string>;
+    const post = (url: string, headers: Record<string, string>, body: unknown) =>
+      request(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.statusCode, text: await r.body.text() }));
+    const openai = await post(`${vars.OPENAI_BASE_URL}/chat/completions`, { authorization: `Bearer ${vars.OPENAI_API_KEY}` }, { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], max_tokens: 5 });
+    assert.equal(openai.status, 200, openai.text);
+    const anthropic = await post(`${vars.ANTHROPIC_BASE_URL}/v1/messages`, { "x-api-key": vars.ANTHROPIC_API_KEY ?? "", "anthropic-version": "2023-06-01" }, { model: "claude-haiku-4-5", max_tokens: 5, messages: [{ role: "user", content: "hi" }] });
+    assert.equal(anthropic.status, 200, anthropic.text);
+    const tavily = await post(`${vars.TAVILY_BASE_URL}/search`, { authorization: `Bearer ${vars.TAVILY_API_KEY}` }, { query: "hello" });
+    assert.equal(tavily.status, 200, tavily.text);
+  });
+
   it("prints the export line with the URL it listens on, which the README points to instead of a port", () => {
     assert.match(dev.banner, new RegExp(`^export VENDO_API_URL=${apiUrl} VENDO_ADMIN_TOKEN=\\$\\(cat .+admin\\.token\\)$`, "m"));
     const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
@@ -189,9 +210,15 @@ describe("vendo dev", () => {
     const agreed = () =>
       waitFor("the audit to agree with the sandbox", async () => {
         const r = await runVendo(["audit", "--data-dir", dataDir, "--json"], cliEnv({}));
-        const report = JSON.parse(r.stdout) as { ok: boolean; upstream: Array<{ outcome: string }> };
-        assert.ok(report.upstream.length > 0 && report.upstream.every((u) => u.outcome === "agreed" || u.outcome === "in_flight"), r.stdout);
-        return r.code === 0 && report.ok && report.upstream.every((u) => u.outcome === "agreed");
+        const report = JSON.parse(r.stdout) as { ok: boolean; upstream: Array<{ outcome: string; integration: string }>; not_reconciled: string[] };
+        // OpenAI's and Anthropic's pools have no upstream record an inference key can read: the audit says so.
+        const unrecorded = new Set(["openai", "anthropic"]);
+        const compared = report.upstream.filter((u) => !unrecorded.has(u.integration));
+        assert.deepEqual(report.upstream.filter((u) => unrecorded.has(u.integration)).map((u) => u.outcome), ["no_upstream_record", "no_upstream_record"], r.stdout);
+        assert.equal(report.not_reconciled.length, 2, r.stdout);
+        assert.deepEqual(compared.map((u) => u.integration).sort(), ["openrouter", "tavily"]);
+        assert.ok(compared.every((u) => u.outcome === "agreed" || u.outcome === "in_flight"), r.stdout);
+        return r.code === 0 && report.ok && compared.every((u) => u.outcome === "agreed");
       });
     assert.equal((await chat(`${apiUrl}/proxy/openrouter/v1/chat/completions`, { model: "qwen/qwen3-8b", max_tokens: 10 })).status, 200);
     await agreed();

@@ -88,13 +88,23 @@ describe("vendo --version and vendo doctor", () => {
     assert.equal(stdout.trim(), version);
   });
 
-  it("doctor passes when the upstream answers, and says which check failed when it does not", async () => {
-    const good = await runVendo(["doctor"], cliEnv({ VENDO_DATA_DIR: dataDir, VENDO_UPSTREAM_OPENROUTER_URL: `${sandbox.url}/api` }));
+  it("doctor passes when the upstreams answer, and says which check failed when one does not", async () => {
+    // Every integration of the catalog at the sandbox's imitation of it (this machine has no internet).
+    const upstreams = {
+      VENDO_UPSTREAM_OPENROUTER_URL: sandbox.upstreamUrls.openrouter,
+      VENDO_UPSTREAM_OPENAI_URL: sandbox.upstreamUrls.openai,
+      VENDO_UPSTREAM_ANTHROPIC_URL: sandbox.upstreamUrls.anthropic,
+      VENDO_UPSTREAM_TAVILY_URL: sandbox.upstreamUrls.tavily,
+    };
+    const good = await runVendo(["doctor"], cliEnv({ VENDO_DATA_DIR: dataDir, ...upstreams }));
     assert.equal(good.code, 0, good.stdout + good.stderr);
     assert.match(good.stdout, /^ok\s+config/m);
-    assert.match(good.stdout, /^ok\s+upstream openrouter\s+.*answers/m);
+    assert.match(good.stdout, /^ok\s+upstream openrouter\s+.*\/api\/v1\/models answers/m);
+    assert.match(good.stdout, /^ok\s+upstream openai\s+.*\/v1\/models answers \(401\)/m, "it needs a key, as OpenAI's does");
+    assert.match(good.stdout, /^ok\s+upstream anthropic\s+.*\/v1\/models answers/m);
+    assert.match(good.stdout, /^ok\s+upstream tavily\s+.*answers/m);
 
-    const bad = await runVendo(["doctor"], cliEnv({ VENDO_DATA_DIR: dataDir, VENDO_UPSTREAM_OPENROUTER_URL: "http://127.0.0.1:1/api", REDIS_URL: "redis://127.0.0.1:1" }));
+    const bad = await runVendo(["doctor"], cliEnv({ VENDO_DATA_DIR: dataDir, ...upstreams, VENDO_UPSTREAM_OPENROUTER_URL: "http://127.0.0.1:1/api", REDIS_URL: "redis://127.0.0.1:1" }));
     assert.equal(bad.code, 1);
     assert.match(bad.stdout, /^FAIL upstream openrouter\s+http:\/\/127\.0\.0\.1:1\/api\/v1\/models \(from VENDO_UPSTREAM_OPENROUTER_URL\) does not answer \(ECONNREFUSED\)$/m);
     assert.match(bad.stdout, /^FAIL redis\s+REDIS_URL: cannot reach Redis at 127\.0\.0\.1:1 \(ECONNREFUSED\)\.$/m);

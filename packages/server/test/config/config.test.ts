@@ -2,7 +2,8 @@
 // over env over defaults, upstream URLs per integration, the secret key required with PostgreSQL,
 // and docs/configuration.md equal to what the table renders.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { repoRoot } from "../../../integrations/src/generate/generatedFiles.ts";
@@ -50,7 +51,7 @@ describe("configuration", () => {
       [{ VENDO_PROXY_DOMAIN: "https://x.com" }, /^VENDO_PROXY_DOMAIN must be a host name/],
       [{ VENDO_PG_SCHEMA: "Bad-Name" }, /^VENDO_PG_SCHEMA must be a schema name/],
       [{ VENDO_UPSTREAM_OPENROUTER_URL: "localhost:8787" }, /^VENDO_UPSTREAM_OPENROUTER_URL must be a URL starting with http:\/\/ or https:\/\//],
-      [{ VENDO_UPSTREAM_NOPE_URL: "http://x" }, /^VENDO_UPSTREAM_NOPE_URL names no integration \(known: VENDO_UPSTREAM_OPENROUTER_URL\)\.$/],
+      [{ VENDO_UPSTREAM_NOPE_URL: "http://x" }, /^VENDO_UPSTREAM_NOPE_URL names no integration \(known: VENDO_UPSTREAM_ANTHROPIC_URL, VENDO_UPSTREAM_OPENAI_URL, VENDO_UPSTREAM_OPENROUTER_URL, VENDO_UPSTREAM_TAVILY_URL\)\.$/],
       [{ VENDO_SECRET_KEY: "short" }, /^VENDO_SECRET_KEY must be 32 bytes/],
       [{ VENDO_SECRET_KEY_PREVIOUS: `${KEY},nope` }, /^VENDO_SECRET_KEY_PREVIOUS entry 2 must be 32 bytes/],
     ];
@@ -87,6 +88,25 @@ describe("configuration", () => {
     assert.deepEqual(resolveConfig({ env: base, flags: { upstream: ["openrouter=https://staging.example/api"] } }).upstreams, { openrouter: "https://staging.example/api" });
     assert.throws(() => resolveConfig({ env: base, flags: { upstream: ["openrouter"] } }), /--upstream expects <slug>=<url>/);
     assert.throws(() => resolveConfig({ env: base, upstreams: { weather: "http://x" } }), /names no integration 'weather'/);
+  });
+
+  it("a catalog folder (VENDO_CATALOG_DIR, --catalog-dir) replaces the shipped catalog; a bad one fails in one line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vendo-catalog-"));
+    try {
+      copyFileSync(new URL("../../../integrations/test/fixtures/weather.json", import.meta.url), join(dir, "weatherly.json"));
+      const config = resolveConfig({ env: { ...base, VENDO_CATALOG_DIR: dir, VENDO_UPSTREAM_WEATHERLY_URL: "http://127.0.0.1:9/" } });
+      assert.deepEqual([...config.catalog.keys()], ["weatherly"]);
+      assert.deepEqual(config.upstreams, { weatherly: "http://127.0.0.1:9" });
+      assert.deepEqual([...resolveConfig({ env: base, flags: { catalogDir: dir } }).catalog.keys()], ["weatherly"]);
+      assert.match(failure({ ...base, VENDO_CATALOG_DIR: dir, VENDO_UPSTREAM_OPENROUTER_URL: "http://x" }).message, /names no integration \(known: VENDO_UPSTREAM_WEATHERLY_URL\)/);
+      writeFileSync(join(dir, "broken.json"), "{ not json");
+      const err = failure({ ...base, VENDO_CATALOG_DIR: dir });
+      assert.equal(err.setting, "VENDO_CATALOG_DIR");
+      assert.match(err.message, /^VENDO_CATALOG_DIR .*broken\.json/);
+      assert.doesNotMatch(err.message, /\n/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("every setting has a unique env var, and every flag is unique", () => {

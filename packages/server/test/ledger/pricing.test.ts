@@ -6,13 +6,14 @@ import { applyMarkup, parseExactUsd, toNanos, usdNumberToExact } from "../../src
 import { fitTokens } from "../../src/ledger/batchPlan.js";
 import { fitRequest, holdFor, parseModelPrice, perCallPrice, tokensCost, worstCase, type RequestBound, type TokenUsage } from "../../src/ledger/pricing.js";
 import { markedUpPrice } from "../../src/proxy/accountEndpoints.js";
-import { createJsonMeter, createSseMeter } from "../../src/proxy/meter.js";
+import { chatCompletionJsonMeter, chatCompletionSseMeter } from "@vendo/integrations/adapters";
 
 const usage = (promptTokens: number, completionTokens: number, extra: Partial<TokenUsage> = {}): TokenUsage => ({
   promptTokens,
   completionTokens,
   cachedTokens: 0,
   cacheWriteTokens: 0,
+  cacheWriteLongTokens: 0,
   reasoningTokens: 0,
   ...extra,
 });
@@ -73,15 +74,16 @@ describe("pricing rounds once (invariant 6)", () => {
   });
 
   it("reads usage.cost from an answer without rounding it", () => {
-    const json = createJsonMeter(1 << 20);
+    const withCost = { cost: true };
+    const json = chatCompletionJsonMeter(withCost);
     json.push(Buffer.from(JSON.stringify({ id: "gen-1", usage: { prompt_tokens: 3, completion_tokens: 4, cost: 1.2345e-7 } })));
-    assert.deepEqual(json.finish().cost, { numerator: 12345n, scale: 11 });
+    assert.deepEqual(parseExactUsd(json.finish().cost ?? ""), { numerator: 12345n, scale: 11 });
 
-    const sse = createSseMeter();
+    const sse = chatCompletionSseMeter(withCost);
     sse.push(Buffer.from(`data: {"id":"gen-2","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"cost":0.000000123456}}\n\ndata: [DONE]\n\n`));
-    assert.deepEqual(sse.finish().cost, parseExactUsd("0.000000123456"));
+    assert.deepEqual(parseExactUsd(sse.finish().cost ?? ""), parseExactUsd("0.000000123456"));
 
-    const negative = createJsonMeter(1 << 20);
+    const negative = chatCompletionJsonMeter(withCost);
     negative.push(Buffer.from(JSON.stringify({ usage: { prompt_tokens: 1, completion_tokens: 1, cost: -0.5 } })));
     assert.equal(negative.finish().cost, null, "a negative cost is no cost");
   });

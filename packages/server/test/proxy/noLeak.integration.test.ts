@@ -186,6 +186,7 @@ for (const { kind, skip } of storeKinds) {
       }) as typeof process.stderr.write;
       world = await startWorld(kind, {
         poolKeys,
+        integrations: ["openrouter", "openai", "anthropic", "tavily"],
         server: { logLevel: "trace", adminToken, secretKey: secretKeyHex, maxBodyBytes: 64 * 1024 },
       });
       world.sandbox.addKey(apiPoolKey);
@@ -408,8 +409,10 @@ for (const { kind, skip } of storeKinds) {
 
       const listed = await admin("list pools", "GET", "/api/v1/pool-credentials");
       assert.equal(listed.status, 200);
-      assert.equal((json(listed).data as unknown[]).length, 3);
-      assert.equal((await admin("list pools by integration", "GET", "/api/v1/pool-credentials?integration=openrouter")).status, 200);
+      assert.equal((json(listed).data as unknown[]).length, 3 + 3 * poolKeys.length, "OpenRouter's three, and two for each other integration");
+      const byIntegration = await admin("list pools by integration", "GET", "/api/v1/pool-credentials?integration=openrouter");
+      assert.equal(byIntegration.status, 200);
+      assert.equal((json(byIntegration).data as unknown[]).length, 3);
       assert.equal((await admin("disable pool credential", "POST", `/api/v1/pool-credentials/${addedId}/disable`)).status, 200);
 
       const deployment = await admin("deployment (pool)", "POST", "/api/v1/deployments", { tenant_id: tenantId, name: "pool-app" });
@@ -443,6 +446,67 @@ for (const { kind, skip } of storeKinds) {
       await new Promise((r) => setTimeout(r, 700));
       assert.equal((await call("models with markup", "GET", proxy("/models"))).status, 200);
       assert.equal((await post("chat with markup", "/chat/completions", chatBody())).status, 200);
+    });
+
+    it("the other integrations (OpenAI, Anthropic, Tavily): calls, streams, tool calls, failover, upstream errors, unknown outcomes, bad input", async () => {
+      const keyFor = async (slug: string) => (await world.createKey(tenantId, { integration: slug })).plaintext;
+      const openaiKey = await keyFor("openai");
+      const anthropicKey = await keyFor("anthropic");
+      const tavilyKey = await keyFor("tavily");
+      const at = (slug: string, path: string) => `${world.server.url}/proxy/${slug}${path}`;
+      const postTo = (label: string, url: string, headers: Record<string, string>, body: unknown) =>
+        call(label, "POST", url, { headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+      const openai = (label: string, body: unknown, key = openaiKey) => postTo(`openai ${label}`, at("openai", "/v1/chat/completions"), { authorization: `Bearer ${key}` }, body);
+      const anthropic = (label: string, body: unknown, key = anthropicKey) =>
+        postTo(`anthropic ${label}`, at("anthropic", "/v1/messages"), { "x-api-key": key, "anthropic-version": "2023-06-01" }, body);
+      const tavily = (label: string, body: unknown, key = tavilyKey) => postTo(`tavily ${label}`, at("tavily", "/search"), { authorization: `Bearer ${key}` }, body);
+      const chat = { model: "gpt-4o-mini", messages: [{ role: "user", content: "say something" }], max_tokens: 12 };
+      const message = { model: "claude-haiku-4-5", max_tokens: 12, messages: [{ role: "user", content: "say something" }] };
+      const tool = { type: "function", function: { name: "f", parameters: { type: "object", properties: { q: { type: "string" } }, required: ["q"] } } };
+
+      assert.equal((await openai("chat", chat)).status, 200);
+      assert.equal((await openai("stream", { ...chat, stream: true })).status, 200);
+      assert.equal((await openai("tool call", { ...chat, tools: [tool], tool_choice: "required" })).status, 200);
+      assert.equal((await postTo("openai responses", at("openai", "/v1/responses"), { authorization: `Bearer ${openaiKey}` }, { model: "gpt-4o-mini", input: "hi", stream: true })).status, 200);
+      assert.equal((await postTo("openai embeddings", at("openai", "/v1/embeddings"), { authorization: `Bearer ${openaiKey}` }, { model: "text-embedding-3-small", input: "hi" })).status, 200);
+      assert.equal((await call("openai models", "GET", at("openai", "/v1/models"), { headers: { authorization: `Bearer ${openaiKey}` } })).status, 200);
+      assert.equal((await anthropic("message", message)).status, 200);
+      assert.equal((await anthropic("stream", { ...message, stream: true })).status, 200);
+      assert.equal((await anthropic("tool use", { ...message, tools: [{ name: "f", input_schema: { type: "object" } }], tool_choice: { type: "any" } })).status, 200);
+      assert.equal((await postTo("anthropic count", at("anthropic", "/v1/messages/count_tokens"), { "x-api-key": anthropicKey, "anthropic-version": "2023-06-01" }, { model: "claude-haiku-4-5", messages: message.messages })).status, 200);
+      assert.equal((await tavily("search", { query: "who?", include_answer: true, include_usage: true })).status, 200);
+
+      // One pool key refuses (401, 402/432, 429): the next serves; every one refusing: the proxy's own error.
+      for (const fault of ["401", "402", "429"]) {
+        world.sandbox.setKeyFault(poolKeys[0] as string, `${fault},times=3`);
+        assert.equal((await openai(`failover ${fault}`, chat)).status, 200);
+        assert.equal((await anthropic(`failover ${fault}`, message)).status, 200);
+        assert.equal((await tavily(`failover ${fault}`, { query: "who?" })).status, 200);
+        world.sandbox.setKeyFault(poolKeys[0] as string, null);
+      }
+      faultAll("503");
+      assert.equal((await openai("all refusing", chat)).status, 503);
+      assert.equal((await anthropic("all refusing", message)).status, 503);
+      assert.equal((await tavily("all refusing", { query: "who?" })).status, 503);
+      faultAll("400");
+      assert.equal((await openai("upstream 400", chat)).status, 400);
+      assert.equal((await anthropic("upstream 400", message)).status, 400);
+      faultAll("stream-error=2");
+      assert.equal((await openai("in-stream error", { ...chat, stream: true })).status, 200);
+      assert.equal((await anthropic("in-stream error", { ...message, stream: true })).status, 200);
+      faultAll("reset");
+      assert.equal((await openai("reset", chat)).status, 502);
+      assert.equal((await tavily("reset", { query: "who?" })).status, 502);
+      faultAll(null);
+
+      assert.equal((await openai("bad json", "{nope")).status, 400);
+      assert.equal((await openai("built-in tool", { model: "gpt-4o-mini", input: "x", tools: [{ type: "web_search" }] })).status, 400);
+      assert.equal((await anthropic("no max_tokens", { model: "claude-haiku-4-5", messages: message.messages })).status, 400);
+      assert.equal((await tavily("no query", {})).status, 400);
+      assert.equal((await openai("pool key as bearer", chat, poolKeys[0])).status, 401);
+      assert.equal((await anthropic("pool key as x-api-key", message, poolKeys[1])).status, 401);
+      assert.equal((await tavily("pool key as bearer", { query: "q" }, poolKeys[0])).status, 401);
+      assert.equal((await tavily("api_key in the body", { query: "q", api_key: poolKeys[0] })).status, 200);
     });
 
     it("no pool key, BYO credential, VENDO_SECRET_KEY or admin token in any status line, header, body or log line", async () => {

@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { Pool, request } from "undici";
-import { createJsonMeter } from "../../src/proxy/meter.js";
+import { chatCompletionJsonMeter } from "@vendo/integrations/adapters";
 import { relay } from "../../src/proxy/relay.js";
 
 const listen = (server: Server) => new Promise<string>((r) => server.listen(0, "127.0.0.1", () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
@@ -33,7 +33,7 @@ describe("relay and the upstream's CORS headers", () => {
       // What cors.ts does for an allowed origin, before relay writes the head.
       if (req.headers.origin === "https://app.example.com") res.setHeader("access-control-allow-origin", "https://app.example.com");
       void pool.request({ method: "GET", path: "/" }).then((answer) =>
-        relay({ ...answer, credential: { id: "c", secret: "s" } }, res, createJsonMeter(1 << 20), { requestId: "req-1", drainTimeoutMs: 1000, drainMaxBytes: 1 << 20, streaming: false }),
+        relay({ ...answer, credential: { id: "c", secret: "s" } }, res, chatCompletionJsonMeter({ cost: true }), { requestId: "req-1", drainTimeoutMs: 1000, drainMaxBytes: 1 << 20, streaming: false }),
       );
     });
     proxyUrl = await listen(proxy);

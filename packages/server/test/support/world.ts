@@ -23,6 +23,8 @@ export interface World {
   server: VendoServer;
   /** Base URL a client uses: the proxy URL ending in /v1. */
   proxyBaseUrl: string;
+  /** An integration's proxy URL as its clients take it (its base path included). */
+  proxyUrl(slug: string): string;
   poolKeys: string[];
   /** Every log line the server wrote. */
   logs: string[];
@@ -43,10 +45,18 @@ export interface KeyOptions {
   fitToBalance?: boolean;
 }
 
-export async function startWorld(
-  kind: StoreKind,
-  options: { poolKeys?: Array<string | SandboxKeyConfig>; server?: ServerOptions; markupBps?: bigint } = {},
-): Promise<World> {
+export interface WorldOptions {
+  poolKeys?: Array<string | SandboxKeyConfig>;
+  server?: ServerOptions;
+  markupBps?: bigint;
+  /** Integrations whose pool gets `poolKeys` and whose markup is `markupBps` (default openrouter). */
+  integrations?: string[];
+  /** Upstream base URLs besides the sandbox's (e.g. a test's own upstream for a catalog entry it adds). */
+  upstreams?: Record<string, string>;
+}
+
+export async function startWorld(kind: StoreKind, options: WorldOptions = {}): Promise<World> {
+  const integrations = options.integrations ?? ["openrouter"];
   const poolKeyConfigs = options.poolKeys ?? ["sk-or-pool-one-" + newId("k"), "sk-or-pool-two-" + newId("k")];
   const poolKeys = poolKeyConfigs.map((k) => (typeof k === "string" ? k : k.key));
   const sandbox = await startSandbox({ keys: poolKeyConfigs });
@@ -67,7 +77,7 @@ export async function startWorld(
       dataDir,
       adminToken: WORLD_ADMIN_TOKEN,
       secretKey: TEST_SECRET_KEY,
-      upstreams: { openrouter: `${sandbox.url}/api` },
+      upstreams: { ...sandbox.upstreamUrls, ...options.upstreams },
       logStream,
       ...options.server,
     });
@@ -79,14 +89,16 @@ export async function startWorld(
   }
   const { db } = server.store;
   const now = BigInt(Date.now());
-  for (const secret of poolKeys) {
-    await db
-      .insertInto("pool_credentials")
-      .values({ id: newId("pc"), integration: "openrouter", label: "test", secret_enc: server.ctx.secrets.seal(secret), last4: secret.slice(-4), created_at: now, disabled_at: null })
-      .execute();
-  }
-  if (options.markupBps) {
-    await db.insertInto("integration_settings").values({ integration: "openrouter", markup_bps: options.markupBps, updated_at: now }).execute();
+  for (const integration of integrations) {
+    for (const secret of poolKeys) {
+      await db
+        .insertInto("pool_credentials")
+        .values({ id: newId("pc"), integration, label: "test", secret_enc: server.ctx.secrets.seal(secret), last4: secret.slice(-4), created_at: now, disabled_at: null })
+        .execute();
+    }
+    if (options.markupBps) {
+      await db.insertInto("integration_settings").values({ integration, markup_bps: options.markupBps, updated_at: now }).execute();
+    }
   }
   // The proxy picks the pool and markup up from the change feed.
   await server.catchUp();
@@ -95,6 +107,7 @@ export async function startWorld(
     sandbox,
     server,
     proxyBaseUrl: `${server.url}/proxy/openrouter/v1`,
+    proxyUrl: (slug) => `${server.url}/proxy/${slug}${server.ctx.catalog.get(slug)?.proxy.basePath ?? ""}`,
     poolKeys,
     logs,
     async createTenant(usd) {

@@ -4,11 +4,32 @@ extension Vendo {
     /// Every integration in Vendo's catalog, in slug order.
     public static let integrations: [IntegrationFacts] = [
         IntegrationFacts(
+            slug: "anthropic",
+            name: "Anthropic",
+            tokenEnv: "ANTHROPIC_API_KEY",
+            baseUrlEnv: "ANTHROPIC_BASE_URL",
+            providerBaseUrl: "https://api.anthropic.com"
+        ),
+        IntegrationFacts(
+            slug: "openai",
+            name: "OpenAI",
+            tokenEnv: "OPENAI_API_KEY",
+            baseUrlEnv: "OPENAI_BASE_URL",
+            providerBaseUrl: "https://api.openai.com/v1"
+        ),
+        IntegrationFacts(
             slug: "openrouter",
             name: "OpenRouter",
             tokenEnv: "OPENROUTER_API_KEY",
             baseUrlEnv: "OPENROUTER_BASE_URL",
             providerBaseUrl: "https://openrouter.ai/api/v1"
+        ),
+        IntegrationFacts(
+            slug: "tavily",
+            name: "Tavily",
+            tokenEnv: "TAVILY_API_KEY",
+            baseUrlEnv: "TAVILY_BASE_URL",
+            providerBaseUrl: "https://api.tavily.com"
         ),
     ]
 }

@@ -34,6 +34,19 @@ final class BaseUrlTests: XCTestCase {
     }
 
     func testAnUnknownSlug() async {
-        await assertThrowsVendoError(.unknownIntegration, "\"openai\"", "openrouter") { try await Vendo(environment: [:]).baseUrl("openai") }
+        await assertThrowsVendoError(.unknownIntegration, "\"not-an-integration\"", "openrouter") { try await Vendo(environment: [:]).baseUrl("not-an-integration") }
+    }
+
+    func testEveryIntegrationOfTheCatalog() async throws {
+        // The table is generated from the catalog: each slug resolves its own env vars in both modes.
+        XCTAssertEqual(Vendo.integrations.map(\.slug), ["anthropic", "openai", "openrouter", "tavily"])
+        for facts in Vendo.integrations {
+            let own = try await Vendo(environment: [facts.tokenEnv: "own-\(facts.slug)"]).token(facts.slug)
+            XCTAssertEqual(own, "own-\(facts.slug)")
+            let injected = try await Vendo(environment: ["VENDO_MODE": "vendo", facts.tokenEnv: "vendo_sk_\(facts.slug)"]).token(facts.slug)
+            XCTAssertEqual(injected, "vendo_sk_\(facts.slug)")
+            let provider = try await Vendo(environment: [:]).baseUrl(facts.slug)
+            XCTAssertEqual(provider, facts.providerBaseUrl)
+        }
     }
 }

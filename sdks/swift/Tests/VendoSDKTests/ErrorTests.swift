@@ -64,6 +64,8 @@ final class ErrorTests: XCTestCase {
 
     func testTheIntegrationTableComesFromTheCatalog() {
         XCTAssertEqual(Vendo.integrations, [
+            IntegrationFacts(slug: "anthropic", name: "Anthropic", tokenEnv: "ANTHROPIC_API_KEY", baseUrlEnv: "ANTHROPIC_BASE_URL", providerBaseUrl: "https://api.anthropic.com"),
+            IntegrationFacts(slug: "openai", name: "OpenAI", tokenEnv: "OPENAI_API_KEY", baseUrlEnv: "OPENAI_BASE_URL", providerBaseUrl: "https://api.openai.com/v1"),
             IntegrationFacts(
                 slug: "openrouter",
                 name: "OpenRouter",
@@ -71,6 +73,7 @@ final class ErrorTests: XCTestCase {
                 baseUrlEnv: "OPENROUTER_BASE_URL",
                 providerBaseUrl: "https://openrouter.ai/api/v1"
             ),
+            IntegrationFacts(slug: "tavily", name: "Tavily", tokenEnv: "TAVILY_API_KEY", baseUrlEnv: "TAVILY_BASE_URL", providerBaseUrl: "https://api.tavily.com"),
         ])
     }
 }

@@ -51,10 +51,10 @@ final class TokenTests: XCTestCase {
     }
 
     func testAnUnknownSlugListsTheKnownOnes() async {
-        let error = await assertThrowsVendoError(.unknownIntegration, "\"nope\"", "Known integrations: openrouter\\.$") {
+        let error = await assertThrowsVendoError(.unknownIntegration, "\"nope\"", "Known integrations: anthropic, openai, openrouter, tavily\\.$") {
             try await Vendo(environment: [:]).token("nope")
         }
-        XCTAssertEqual(error, .unknownIntegration(slug: "nope", known: ["openrouter"]))
+        XCTAssertEqual(error, .unknownIntegration(slug: "nope", known: ["anthropic", "openai", "openrouter", "tavily"]))
         // Checked before the value in code, as in TypeScript and Python.
         await assertThrowsVendoError(.unknownIntegration) { try await Vendo(tokens: ["nope": "x"], environment: [:]).token("nope") }
     }

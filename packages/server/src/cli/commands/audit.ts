@@ -39,17 +39,19 @@ export function registerAudit(program: Command, cli: CliContext): void {
           ok: a.ok ? "ok" : `MISMATCH (journal ${formatUsd(a.entriesDebits)} / ${formatUsd(a.entriesCredits)})`,
         }));
         let upstream = null;
+        let unrecorded: string[] = [];
         if (!opts.skipUpstream) {
           const { reconcileWithUpstream } = await import("../../ledger/reconciliation.js");
           const access = await openUpstreamRecords(store, cli.env, opts);
           try {
             const { createLogger } = await import("../../logger.js");
             upstream = await reconcileWithUpstream({ store, logger: createLogger("silent"), readUsage: access.records.readUsage }, { dryRun: true });
+            unrecorded = noUpstreamRecord(upstream, access.records.noUsageRecord);
           } finally {
             await access.close();
           }
         }
-        const upstreamBad = (upstream ?? []).filter((r) => r.outcome !== "agreed" && r.outcome !== "in_flight");
+        const upstreamBad = (upstream ?? []).filter((r) => r.outcome !== "agreed" && r.outcome !== "in_flight" && r.outcome !== "no_upstream_record");
         const problems = [
           ...report.tenants.filter((t) => !t.ok).map((t) => `tenant ${t.tenantId} does not reconcile`),
           ...report.accounts.filter((a) => !a.ok).map((a) => `account ${a.account} differs from its journal`),
@@ -59,7 +61,7 @@ export function registerAudit(program: Command, cli: CliContext): void {
           ...upstreamBad.map((r) => `pool credential ${r.credentialId}: ${r.outcome} (upstream ${r.upstreamUsage === null ? "unknown" : formatUsd(r.upstreamUsage)}, books ${formatUsd(r.booked)})`),
         ];
         if (opts.json) {
-          cli.out.json({ ok: problems.length === 0, tenants: rows, accounts, upstream: upstream && upstream.map(reconciliationJson), problems });
+          cli.out.json({ ok: problems.length === 0, tenants: rows, accounts, upstream: upstream && upstream.map(reconciliationJson), not_reconciled: unrecorded, problems });
         } else {
           cli.out.table(rows, ["tenant", "balance", "entries_sum", "held", "pending_holds", "leaked_holds", "ok"]);
           cli.out.line();
@@ -67,6 +69,7 @@ export function registerAudit(program: Command, cli: CliContext): void {
           if (upstream) {
             cli.out.line();
             printReconciliation(cli, upstream);
+            for (const line of unrecorded) cli.out.line(cli.out.dim(line));
           }
         }
         if (problems.length > 0) throw new CliError(`Ledger audit failed (${store.location}):\n- ${problems.join("\n- ")}`);
@@ -75,6 +78,19 @@ export function registerAudit(program: Command, cli: CliContext): void {
         await store.close();
       }
     });
+}
+
+/**
+ * One line per integration whose credentials could not be compared with the upstream, saying why:
+ * their books are Vendo's alone (docs/money.md, invariant 5), and the audit says so rather than
+ * passing them as agreed.
+ */
+export function noUpstreamRecord(report: import("../../ledger/reconciliation.js").CredentialReconciliation[], why: (integration: string) => string | null): string[] {
+  const byIntegration = new Map<string, string[]>();
+  for (const r of report.filter((r) => r.outcome === "no_upstream_record")) byIntegration.set(r.integration, [...(byIntegration.get(r.integration) ?? []), r.credentialId]);
+  return [...byIntegration].map(
+    ([integration, ids]) => `not reconciled: ${integration} (${ids.length} pool credential${ids.length > 1 ? "s" : ""}): ${why(integration) ?? "the upstream keeps no usage record"}.`,
+  );
 }
 
 export function reconciliationJson(r: import("../../ledger/reconciliation.js").CredentialReconciliation) {

@@ -1,7 +1,7 @@
 // vendo dev (what `npm start` runs): a complete Vendo on one machine. The server on the embedded
-// store under ./.vendo, a sandbox as the openrouter pool (or OpenRouter itself with
-// OPENROUTER_POOL_KEYS), a demo tenant with credit and a connected deployment; then it prints a
-// curl and a `vendo run` line that stream a reply.
+// store under ./.vendo, a sandbox as the pool of every integration it imitates (or the real
+// upstream, for an integration whose <SLUG>_POOL_KEYS is set), a demo tenant with credit and a
+// deployment connected to every integration; then it prints a curl and `vendo run` lines.
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { getIntegration, proxyHost } from "@vendo/integrations";
@@ -42,8 +42,8 @@ export function registerDev(program: Command, cli: CliContext): void {
         dataDir,
         adminToken,
         upstreams: upstream.upstreams,
-        // Only the sandbox gets the x-sandbox-* headers and ~fault models; OpenRouter never does.
-        sandboxUpstream: upstream.kind === "sandbox",
+        // Only the sandbox gets the x-sandbox-* headers and ~fault models; a real upstream never does.
+        sandboxUpstream: Object.keys(upstream.upstreams).length > 0,
         devProxyDomain: DEV_PROXY_DOMAIN,
         ...(cli.env.VENDO_LOG_LEVEL ? {} : { logLevel: "warn" }),
       }).catch(async (err: unknown) => {
@@ -63,12 +63,12 @@ export function registerDev(program: Command, cli: CliContext): void {
 
       progress("seeding the demo tenant…");
       const client = createControlClient({ apiUrl: server.url, bearer: adminToken, bearerKind: "admin" });
-      const demo = await syncDevPool(client, upstream.poolKeys)
+      const demo = await syncDevPool(client, upstream.integrations)
         // The sandbox keeps no record across restarts: its billing starts again from zero.
-        .then(() => (upstream.kind === "sandbox" ? rebaselineDevSandbox(server.store) : undefined))
+        .then(() => (upstream.auditUrl ? rebaselineDevSandbox(server.store) : undefined))
         // The banner means ready: the proxy holds the pool before anyone pastes the curl.
         .then(() => server.catchUp())
-        .then(() => seedDemo(client))
+        .then(() => seedDemo(client, upstream.integrations.map((i) => i.slug)))
         .catch(async (err: unknown) => {
           await server.close();
           await upstream.close();

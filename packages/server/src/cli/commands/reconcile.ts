@@ -8,7 +8,7 @@ import type { CredentialReconciliation } from "../../ledger/reconciliation.js";
 import { CliError } from "../cliError.js";
 import type { CliContext } from "../context.js";
 import { openStoreOrFail, openUpstreamRecords } from "../storeAccess.js";
-import { reconciliationJson } from "./audit.js";
+import { noUpstreamRecord, reconciliationJson } from "./audit.js";
 
 export function registerReconcile(program: Command, cli: CliContext): void {
   program
@@ -24,16 +24,19 @@ export function registerReconcile(program: Command, cli: CliContext): void {
         const [{ reconcileWithUpstream, driftByDay }, { createLogger }] = await Promise.all([import("../../ledger/reconciliation.js"), import("../../logger.js")]);
         const access = await openUpstreamRecords(store, cli.env, opts);
         let report: CredentialReconciliation[];
+        let unrecorded: string[];
         try {
           report = await reconcileWithUpstream({ store, logger: createLogger("silent"), readUsage: access.records.readUsage });
+          unrecorded = noUpstreamRecord(report, access.records.noUsageRecord);
         } finally {
           await access.close();
         }
         const days = await driftByDay(store, Date.now() - opts.days * 86_400_000);
         const daily = days.map((d) => ({ day: d.day, credential: d.credentialId, runs: d.runs, booked_unexplained: formatUsd(d.bookedUnexplained), last_drift: formatUsd(d.lastDrift), last_outcome: d.lastOutcome }));
-        if (opts.json) cli.out.json({ credentials: report.map(reconciliationJson), days: daily });
+        if (opts.json) cli.out.json({ credentials: report.map(reconciliationJson), not_reconciled: unrecorded, days: daily });
         else {
           printReconciliation(cli, report);
+          for (const line of unrecorded) cli.out.line(cli.out.dim(line));
           cli.out.line();
           cli.out.table(daily, ["day", "credential", "runs", "booked_unexplained", "last_drift", "last_outcome"]);
         }

@@ -1,4 +1,4 @@
-// vendo sandbox: the OpenRouter-compatible simulator (@vendo/sandbox) on its own.
+// vendo sandbox: the upstream simulator (@vendo/sandbox: OpenRouter, OpenAI, Anthropic, Tavily) on its own.
 import { runSandboxCli, SandboxArgsError } from "@vendo/sandbox";
 import type { Command } from "commander";
 import { CliError } from "../cliError.js";
@@ -8,7 +8,7 @@ import { closeWhenOutputCloses } from "../shutdown.js";
 export function registerSandbox(program: Command, cli: CliContext): void {
   program
     .command("sandbox")
-    .description("Start the OpenRouter-compatible sandbox upstream (vendo sandbox --help for its options).")
+    .description("Start the sandbox upstream: OpenRouter, OpenAI, Anthropic and Tavily look-alikes (vendo sandbox --help for its options).")
     .argument("[options...]", "passed to the sandbox: --port, --host, --keys, --limit, --rpm")
     .helpOption(false)
     .allowUnknownOption()

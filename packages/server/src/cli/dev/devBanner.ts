@@ -1,14 +1,17 @@
-// What `vendo dev` prints once it is up: where things are and two commands to paste.
-import { relative } from "node:path";
+// What `vendo dev` prints once it is up: where things are, each connected integration's proxy and
+// how to call it, and commands to paste.
+import { existsSync, readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { baseUrlEnvVar, catalog, tokenEnvVar } from "@vendo/integrations";
 import type { Output } from "../output.js";
-import type { DemoSetup } from "./seedDemo.js";
+import { DEMO_INTEGRATION, type DemoSetup } from "./seedDemo.js";
 
 export interface BannerFacts {
   apiUrl: string;
   /** Where the admin token is stored; null when it came from VENDO_ADMIN_TOKEN. */
   adminTokenFile: string | null;
   upstream: string;
-  /** The sandbox's audit log URL; null when the upstream is OpenRouter. */
+  /** The sandbox's audit log URL; null when no sandbox runs. */
   auditUrl: string | null;
   /** The demo proxy URL routed by Host (`http://openrouter-proxy.localhost:<port>/v1`), as in production. */
   hostProxyUrl: string;
@@ -19,8 +22,15 @@ export interface BannerFacts {
 
 export function printDevBanner(out: Output, facts: BannerFacts): void {
   const { demo } = facts;
-  const baseUrl = demo.env.OPENROUTER_BASE_URL ?? "";
-  const key = demo.env.OPENROUTER_API_KEY ?? "";
+  const first = catalog.get(DEMO_INTEGRATION);
+  const baseUrl = first ? (demo.env[baseUrlEnvVar(first).name] ?? "") : "";
+  const key = first ? (demo.env[tokenEnvVar(first).name] ?? "") : "";
+  // Every other connected integration: its proxy URL and the env var its key is in.
+  const others = demo.integrations.flatMap((slug) => {
+    const integration = catalog.get(slug);
+    if (!integration || slug === DEMO_INTEGRATION) return [];
+    return [[slug, `${demo.env[baseUrlEnvVar(integration).name] ?? ""}   (${tokenEnvVar(integration).name} holds its key)`] as [string, string]];
+  });
   const body = JSON.stringify({ model: "openai/gpt-4o-mini", stream: true, messages: [{ role: "user", content: "Say hello in five words." }] });
 
   out.line(out.bold(`Vendo dev is up in ${facts.startupMs} ms`));
@@ -33,8 +43,9 @@ export function printDevBanner(out: Output, facts: BannerFacts): void {
     ...(facts.auditUrl ? ([["sandbox audit", facts.auditUrl]] as Array<[string, string]>) : []),
     ["store", facts.store],
     ["demo tenant", `${demo.tenantId} (balance ${demo.balance} USD)`],
-    ["deployment", `${demo.deploymentId} (demo-app, connected to openrouter)`],
+    ["deployment", `${demo.deploymentId} (demo-app, connected to ${demo.integrations.join(", ")})`],
     ["demo key", key],
+    ...others,
   ]);
   out.line();
   out.line(out.bold("Stream a reply through the proxy:"));
@@ -47,6 +58,13 @@ export function printDevBanner(out: Output, facts: BannerFacts): void {
   if (facts.adminTokenFile) out.line(`export VENDO_API_URL=${facts.apiUrl} VENDO_ADMIN_TOKEN=$(cat ${relative(process.cwd(), facts.adminTokenFile) || facts.adminTokenFile})`);
   else out.line(`export VENDO_API_URL=${facts.apiUrl}   # VENDO_ADMIN_TOKEN is already set`);
   out.line(`npx vendo run --deployment ${demo.deploymentId} -- node examples/openrouter-sdk.mjs`);
+  for (const example of demo.integrations.flatMap(examplesOf)) out.line(`npx vendo run --deployment ${demo.deploymentId} -- node ${example}`);
   out.line();
   out.line(out.dim("Then: npx vendo usage --tenant " + demo.tenantId + "   ·   npx vendo ledger --tenant " + demo.tenantId + "   ·   Ctrl-C stops."));
+}
+
+/** The official-client examples of an integration (examples/<slug>/*.mjs), when run from the repository. */
+function examplesOf(slug: string): string[] {
+  const dir = join("examples", slug);
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".mjs")).sort().map((f) => join(dir, f)) : [];
 }

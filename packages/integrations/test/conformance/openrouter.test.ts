@@ -1,16 +1,18 @@
-// Meter conformance (docs/money.md, invariant 4): usage read from the answer shapes real upstreams
-// send, kept as fixtures in test/fixtures/meter — OpenRouter's stream (keep-alive comments, usage in
-// a last chunk with no choices), OpenAI's with `stream_options.include_usage` (a null usage on every
-// chunk until the last), usage split across events, CRLF line ends, an error chunk after output, a
-// JSON answer after warm-up whitespace, one without a cost, and a 200 that carries only an error.
-// Every fixture is also fed in small slices, as bytes arrive from a socket.
+// The OpenRouter adapter's meter on recorded answers (docs/money.md, invariant 4), kept as fixtures
+// in test/fixtures/transcripts/openrouter — its stream (keep-alive comments, usage with its cost in
+// a last chunk with no choices), usage split across events, CRLF line ends, an error chunk after
+// output, a JSON answer after warm-up whitespace, a 200 that carries only an error — and OpenAI-style
+// answers without a cost (a null usage on every chunk until the last; cache-write and reasoning
+// details), which the dialect both speak. Every fixture is also fed in small slices, as bytes
+// arrive from a socket. Costs stay the exact text the upstream wrote.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { parseExactUsd } from "../../src/ledger/money.js";
-import { createJsonMeter, createSseMeter, type Meter, type MeteredUsage } from "../../src/proxy/meter.js";
+import { adapterFor, type Meter, type MeteredUsage } from "../../adapters/index.ts";
+import { getIntegration } from "../../src/index.ts";
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/meter/${name}`, import.meta.url));
+const adapter = adapterFor(getIntegration("openrouter"));
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/transcripts/${name.includes("/") ? name : `openrouter/${name}`}`, import.meta.url));
 
 function meterAll(meter: Meter, bytes: Buffer, slice: number): MeteredUsage {
   for (let i = 0; i < bytes.length; i += slice) meter.push(bytes.subarray(i, i + slice));
@@ -25,18 +27,21 @@ function metered(name: string, make: () => Meter): MeteredUsage {
   return whole;
 }
 
-const sse = () => createSseMeter();
-const json = () => createJsonMeter(1 << 20);
+const request = { endpoint: "chat", models: [], model: null, stream: false, bound: { bodyBytes: 0, maxTokens: null, n: 1, images: 0, imageBytes: 0, webSearch: false, embedding: false }, units: 1, fields: null };
+const sse = () => adapter.meter(request, true);
+const json = () => adapter.meter(request, false);
+const none = { cacheWriteLongTokens: 0, units: null };
 
 describe("meter conformance on recorded answer shapes", () => {
   it("OpenRouter's stream: comments skipped, usage with its exact cost and cached tokens from the last chunk", () => {
-    assert.deepEqual(metered("openrouter-chat.sse", sse), {
+    assert.deepEqual(metered("chat.sse", sse), {
       promptTokens: 14,
       completionTokens: 2,
       cachedTokens: 4,
       cacheWriteTokens: 0,
       reasoningTokens: 0,
-      cost: parseExactUsd("0.0000033123"),
+      ...none,
+      cost: "0.0000033123",
       generationId: "gen-1733-abc",
       estimated: false,
       refused: false,
@@ -45,16 +50,17 @@ describe("meter conformance on recorded answer shapes", () => {
   });
 
   it("the same stream with CRLF line ends reads the same", () => {
-    assert.deepEqual(metered("openrouter-chat-crlf.sse", sse), metered("openrouter-chat.sse", sse));
+    assert.deepEqual(metered("chat-crlf.sse", sse), metered("chat.sse", sse));
   });
 
   it("OpenAI's stream with include_usage: null usage on every chunk, the real one last (no cost: the price book prices it)", () => {
-    assert.deepEqual(metered("openai-include-usage.sse", sse), {
+    assert.deepEqual(metered("openai/include-usage.sse", sse), {
       promptTokens: 9,
       completionTokens: 30,
       cachedTokens: 0,
       cacheWriteTokens: 0,
       reasoningTokens: 12,
+      ...none,
       cost: null,
       generationId: "chatcmpl-B9xyz",
       estimated: false,
@@ -70,7 +76,8 @@ describe("meter conformance on recorded answer shapes", () => {
       cachedTokens: 100,
       cacheWriteTokens: 0,
       reasoningTokens: 0,
-      cost: parseExactUsd("0.00000004213"),
+      ...none,
+      cost: "4.213e-8", // the JSON number 0.00000004213, as JavaScript writes it: exact
       generationId: "gen-split-1",
       estimated: false,
       refused: false,
@@ -85,6 +92,7 @@ describe("meter conformance on recorded answer shapes", () => {
       cachedTokens: 0,
       cacheWriteTokens: 0,
       reasoningTokens: 0,
+      ...none,
       cost: null,
       generationId: "gen-err-9",
       estimated: true,
@@ -94,13 +102,14 @@ describe("meter conformance on recorded answer shapes", () => {
   });
 
   it("a JSON answer after OpenRouter's warm-up whitespace", () => {
-    assert.deepEqual(metered("openrouter-whitespace.json", json), {
+    assert.deepEqual(metered("whitespace.json", json), {
       promptTokens: 2000,
       completionTokens: 60,
       cachedTokens: 1500,
       cacheWriteTokens: 0,
       reasoningTokens: 0,
-      cost: parseExactUsd("0.0002245"),
+      ...none,
+      cost: "0.0002245",
       generationId: "gen-json-2",
       estimated: false,
       refused: false,
@@ -109,12 +118,13 @@ describe("meter conformance on recorded answer shapes", () => {
   });
 
   it("a JSON answer with no cost: cached, cache-write and reasoning tokens are read for the price book", () => {
-    assert.deepEqual(metered("openai-no-cost.json", json), {
+    assert.deepEqual(metered("openai/no-cost.json", json), {
       promptTokens: 1200,
       completionTokens: 40,
       cachedTokens: 1024,
       cacheWriteTokens: 100,
       reasoningTokens: 25,
+      ...none,
       cost: null,
       generationId: "chatcmpl-C1",
       estimated: false,
@@ -142,7 +152,8 @@ describe("a large JSON answer's usage is read from its tail", () => {
     cachedTokens: 5,
     cacheWriteTokens: 0,
     reasoningTokens: 0,
-    cost: parseExactUsd("0.0361234567"),
+    ...none,
+    cost: "0.0361234567",
     generationId: "gen-big-1",
     estimated: false,
     refused: false,
@@ -154,16 +165,16 @@ describe("a large JSON answer's usage is read from its tail", () => {
   it("usage last, 3 MB of content that mentions usage: the same figures as a full parse", () => {
     const body = answer(text);
     assert.ok(body.length > 3_000_000);
-    assert.deepEqual(meterAll(createJsonMeter(64 << 20), body, 65_536), expected);
+    assert.deepEqual(meterAll(json(), body, 65_536), expected);
   });
 
   it("usage first (another provider's order): still the top-level usage", () => {
-    assert.deepEqual(meterAll(createJsonMeter(64 << 20), answer(text, true), 65_536), expected);
+    assert.deepEqual(meterAll(json(), answer(text, true), 65_536), expected);
   });
 
   it("only the tail is read: a body whose middle would not parse still yields its usage", () => {
     const body = Buffer.from(`{"id":"gen-big-2","choices":[${"x".repeat(100_000)}],"usage":{"prompt_tokens":3,"completion_tokens":4,"cost":0.000001}}`);
-    const usage = meterAll(createJsonMeter(64 << 20), body, 65_536);
+    const usage = meterAll(json(), body, 65_536);
     assert.deepEqual([usage.promptTokens, usage.completionTokens, usage.estimated, usage.generationId], [3, 4, false, "gen-big-2"]);
   });
 });
